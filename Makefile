@@ -1,0 +1,115 @@
+# nd_ws: build the example plugins, run the demo and the tests.
+#   make          build every example to build/NAME.wasm (+ build/NAME.ndp)
+#   make demo     build, then run the echo plugin against a local echo server
+#   make test     the whole suite (native, fuzz smoke, wasm end to end, sizes)
+#   make size     one line per plugin: NAME.wasm BYTES
+#   make install PREFIX=/usr/local   install nd_ws.h
+# WASI_SDK_PATH=/opt/wasi-sdk uses a wasi-sdk instead of Debian's clang.
+
+PREFIX ?= /usr/local
+BUILD  := build
+
+ifdef WASI_SDK_PATH
+WASM_CC := $(WASI_SDK_PATH)/bin/clang --sysroot=$(WASI_SDK_PATH)/share/wasi-sysroot
+else
+WASM_CC := clang
+endif
+WASM_OPT ?= wasm-opt
+
+# -mbulk-memory: memcpy becomes one memory.copy instruction (wazero, which
+# Navidrome runs plugins on, and Node both support it). The stack is small
+# because nd_ws keeps no data on it; the arena lives in grown memory.
+WASM_CFLAGS := --target=wasm32-wasi -mexec-model=reactor -Oz -mbulk-memory \
+	-std=c99 -Wall -Wextra -Wpedantic -Werror
+WASM_LDFLAGS := -Wl,-z,stack-size=8192 -Wl,--trace-symbol=malloc -Wl,--trace-symbol=free
+# Debian's clang runs wasm-opt on its own when binaryen is installed, but
+# without the features the module uses once they are stripped: strip here.
+OPT_FLAGS := -Oz --enable-bulk-memory --strip-debug --strip-producers --strip-target-features
+
+EXAMPLES     := $(basename $(notdir $(wildcard examples/*.c)))
+TEST_PLUGINS := probe client all4
+PLUGINS      := $(EXAMPLES) $(TEST_PLUGINS)
+NDPS         := $(patsubst examples/%.json,$(BUILD)/%.ndp,$(wildcard examples/*.json)) \
+                $(BUILD)/client.ndp $(BUILD)/noperm.ndp
+
+# Debian packages the build and the tests need.
+APT_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev binaryen wabt zip
+
+.PHONY: all examples test-plugins deps demo test size size-check install clean native-test-run node-test bench fuzz
+all: examples
+
+examples: deps $(EXAMPLES:%=$(BUILD)/%.wasm) $(patsubst examples/%.json,$(BUILD)/%.ndp,$(wildcard examples/*.json))
+test-plugins: examples $(TEST_PLUGINS:%=$(BUILD)/%.wasm) $(BUILD)/client.ndp $(BUILD)/noperm.ndp
+
+# Install what is missing: as root with apt-get, otherwise say what to run.
+deps: $(BUILD)/.deps
+$(BUILD)/.deps: Makefile
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$(WASI_SDK_PATH)" ]; then missing=$$(echo "$$missing" | sed 's/ clang\| lld\| wasi-libc\| libclang-rt-14-dev-wasm32//g'); fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) || exit 1; \
+	  else \
+	    echo "nd_ws needs these Debian packages; run:"; \
+	    echo "  sudo apt-get install$$missing"; \
+	    echo "(or set WASI_SDK_PATH to a wasi-sdk for the compiler part)"; exit 1; \
+	  fi; \
+	fi
+	@command -v node >/dev/null && command -v npm >/dev/null || \
+	  { echo "nd_ws's tests and demo need Node.js 20 with npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/%.wasm: examples/%.c nd_ws.h | $(BUILD)/.deps
+	$(WASM_CC) $(WASM_CFLAGS) $(WASM_LDFLAGS) -o $(BUILD)/$*.full.wasm $< > $(BUILD)/$*.link.log
+	$(WASM_OPT) $(OPT_FLAGS) $(BUILD)/$*.full.wasm -o $@
+
+$(BUILD)/%.wasm: tests/plugins/%.c tests/plugins/report.h nd_ws.h | $(BUILD)/.deps
+	$(WASM_CC) $(WASM_CFLAGS) $(WASM_LDFLAGS) -o $(BUILD)/$*.full.wasm $< > $(BUILD)/$*.link.log
+	$(WASM_OPT) $(OPT_FLAGS) $(BUILD)/$*.full.wasm -o $@
+
+# A .ndp is a zip of manifest.json and plugin.wasm, both at its root.
+$(BUILD)/%.ndp: $(BUILD)/%.wasm examples/%.json
+	rm -rf $(BUILD)/ndp-$* $@ && mkdir -p $(BUILD)/ndp-$*
+	cp examples/$*.json $(BUILD)/ndp-$*/manifest.json && cp $< $(BUILD)/ndp-$*/plugin.wasm
+	cd $(BUILD)/ndp-$* && zip -q -X ../$*.ndp manifest.json plugin.wasm
+$(BUILD)/client.ndp: $(BUILD)/client.wasm tests/plugins/client.json
+	rm -rf $(BUILD)/ndp-client $@ && mkdir -p $(BUILD)/ndp-client
+	cp tests/plugins/client.json $(BUILD)/ndp-client/manifest.json && cp $< $(BUILD)/ndp-client/plugin.wasm
+	cd $(BUILD)/ndp-client && zip -q -X ../client.ndp manifest.json plugin.wasm
+# The client plugin imports websocket_*; without the permission it must not load.
+$(BUILD)/noperm.ndp: $(BUILD)/client.wasm tests/plugins/noperm.json
+	rm -rf $(BUILD)/ndp-noperm $@ && mkdir -p $(BUILD)/ndp-noperm
+	cp tests/plugins/noperm.json $(BUILD)/ndp-noperm/manifest.json && cp $< $(BUILD)/ndp-noperm/plugin.wasm
+	cd $(BUILD)/ndp-noperm && zip -q -X ../noperm.ndp manifest.json plugin.wasm
+
+size: examples $(BUILD)/all4.wasm
+	@for p in $(EXAMPLES) all4; do echo "$$p.wasm $$(wc -c < $(BUILD)/$$p.wasm)"; done
+
+tests/host/node_modules/.package-lock.json: tests/host/package-lock.json | $(BUILD)/.deps
+	cd tests/host && npm ci --no-audit --no-fund
+
+demo: examples tests/host/node_modules/.package-lock.json
+	node --no-warnings tests/host/nd-host.js $(BUILD)/echo.ndp --echo --demo
+
+node-test: test-plugins tests/host/node_modules/.package-lock.json
+	node --no-warnings --test tests/host/test/
+
+size-check: test-plugins
+	sh tests/size-check.sh $(BUILD)
+
+-include tests/native.mk
+
+test: test-plugins
+	$(MAKE) --no-print-directory native-test
+	$(MAKE) --no-print-directory fuzz-smoke
+	$(MAKE) --no-print-directory node-test
+	$(MAKE) --no-print-directory size-check
+
+install:
+	install -d $(DESTDIR)$(PREFIX)/include
+	install -m 644 nd_ws.h $(DESTDIR)$(PREFIX)/include/nd_ws.h
+
+clean:
+	rm -rf $(BUILD)
