@@ -22,7 +22,10 @@
      Build (Debian: apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32):
 
        clang --target=wasm32-wasi -mexec-model=reactor -Oz -mbulk-memory \
-             -Wl,-z,stack-size=8192 -Wl,--strip-all -o plugin.wasm plugin.c
+             -Wl,-z,stack-size=8192 -Wl,--strip-debug -o plugin.wasm plugin.c
+
+     (-mbulk-memory makes copies one memory.copy instruction; the README has
+     the details and an optional wasm-opt step.)
 
    CALLBACKS
      ND_WS_ON_TEXT_MESSAGE(fn)    const char *fn(const nd_ws_text_message *)
@@ -49,6 +52,8 @@
        nd_ws: nd_websocket_on_binary_message: field "data": invalid base64 at character 17
      the output is {"error":"<the same message, JSON-escaped>"} and the export
      returns 1. Success returns 0 with the output {"error":null}.
+     Text you send is always written as valid JSON: invalid UTF-8 becomes
+     U+FFFD, as the host's Go decoder would make it anyway.
 
    HOST SERVICE, CONFIG, LOGGING  (see the declarations below)
      nd_ws_connect, nd_ws_send_text, nd_ws_send_binary, nd_ws_close_connection
@@ -352,8 +357,8 @@ ND_WS__PRIVATE void nd_ws__app_num(int64_t v)
     nd_ws__app(d, (size_t)(num + sizeof num - d));
 }
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629: shortest form, no
-   surrogates, at most U+10FFFF), 0 if invalid. */
+/* Length of the valid UTF-8 sequence at s, before end (RFC 3629: shortest
+   form, no surrogates, at most U+10FFFF), 0 if invalid. */
 ND_WS__PRIVATE size_t nd_ws__utf8(const unsigned char *s, const unsigned char *end)
 {
     unsigned c = s[0], n = (c >= 0xc2) + (c >= 0xe0) + (c >= 0xf0), i;
@@ -367,17 +372,18 @@ ND_WS__PRIVATE size_t nd_ws__utf8(const unsigned char *s, const unsigned char *e
     return n + 1;
 }
 
-/* s as the inside of a JSON string. Valid JSON whatever the bytes: '"', '\'
-   and control characters are escaped, invalid UTF-8 becomes U+FFFD one byte
-   at a time (what Go's decoder on the host side would make of it anyway). */
+/* s as the inside of a JSON string. Valid JSON whatever the
+   bytes: '"', '\' and control characters are escaped, and invalid UTF-8
+   becomes U+FFFD one byte at a time, which is what Go's decoder on the host
+   side would make of it anyway. */
 ND_WS__PRIVATE void nd_ws__app_json(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str, *end = s + n, *run = s;
     char esc[6] = {'\\', 'u', '0', '0'};
+    size_t k;
     while (s < end) {
         unsigned c = *s;
-        size_t k = c >= 0x20 && c != '"' && c != '\\' ? nd_ws__utf8(s, end) : 0;
-        if (k) {
+        if (c >= 0x20 && c != '"' && c != '\\' && (k = nd_ws__utf8(s, end))) {
             s += k;
             continue;
         }
@@ -388,14 +394,12 @@ ND_WS__PRIVATE void nd_ws__app_json(const char *str, size_t n)
             continue;
         }
         esc[1] = (char)c;
-        k = 2;
         if (c < 0x20) {
             esc[1] = 'u';
             esc[4] = (char)('0' + (c >> 4));
             esc[5] = (char)((c & 15) + ((c & 15) < 10 ? '0' : 'a' - 10));
-            k = 6;
         }
-        nd_ws__app(esc, k);
+        nd_ws__app(esc, c < 0x20 ? 6 : 2);
     }
     nd_ws__app(run, (size_t)(s - run));
 }
@@ -419,18 +423,25 @@ ND_WS__PRIVATE unsigned char *nd_ws__read(uint64_t h, uint64_t n)
     return buf;
 }
 
+/* Store n bytes of p into block h from offset at; returns the offset after. */
+ND_WS__PRIVATE uint64_t nd_ws__store(uint64_t h, uint64_t at, const void *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p, *end = s + n;
+    uint64_t v;
+    for (; end - s >= 8; s += 8, at += 8) {
+        __builtin_memcpy(&v, s, 8);
+        nd_ws_extism_store_u64(h + at, v);
+    }
+    for (; s < end; s++) nd_ws_extism_store_u8(h + at++, *s);
+    return at;
+}
+
 /* A new block holding n bytes of p; 0 for n = 0 (the Rust kernel's alloc(0)
    is 0 too) or when the host is out of memory. */
 ND_WS__PRIVATE uint64_t nd_ws__block(const void *p, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)p;
-    uint64_t h = n ? nd_ws_extism_alloc(n) : 0, v, i = 0;
-    if (!h) return 0;
-    for (; i + 8 <= n; i += 8) {
-        __builtin_memcpy(&v, s + i, 8);
-        nd_ws_extism_store_u64(h + i, v);
-    }
-    for (; i < n; i++) nd_ws_extism_store_u8(h + i, s[i]);
+    uint64_t h = n ? nd_ws_extism_alloc(n) : 0;
+    if (h) nd_ws__store(h, 0, p, n);
     return h;
 }
 
@@ -489,10 +500,19 @@ typedef struct nd_ws__err {
     const unsigned char *pos;
 } nd_ws__err;
 
-ND_WS__PRIVATE unsigned char *nd_ws__ws(unsigned char *p, const unsigned char *end)
+/* The scanner relies on the NUL that nd_ws__read puts after the input: a
+   NUL ends every token, and is the end of input when it is at `end` (a raw
+   NUL anywhere else is an error anyway). So no bound is ever checked. */
+ND_WS__PRIVATE unsigned char *nd_ws__ws(unsigned char *p)
 {
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+    while (*p <= ' ' && 0x100002600ull >> *p & 1) p++; /* space, \t, \n, \r */
     return p;
+}
+
+ND_WS__PRIVATE int nd_ws__fail(nd_ws__err *e, int code, const unsigned char *pos)
+{
+    e->pos = pos;
+    return e->code = code;
 }
 
 /* The string whose opening quote is at p, unescaped in place into out and
@@ -502,22 +522,15 @@ ND_WS__PRIVATE unsigned char *nd_ws__str(unsigned char *p, const unsigned char *
     static const char esc[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
     unsigned char *d = ++p, *start = p;
     unsigned long c, hi = 0, k;
-    for (;;) {
-        e->pos = p;
-        e->code = ND_WS__E_EOF;
-        if (p >= end) return 0;
-        c = *p++;
-        if (c == '"') break;
-        e->code = ND_WS__E_CONTROL;
-        if (c < 0x20) return 0;
+    while ((c = *p++) != '"') {
+        if (c < 0x20) return nd_ws__fail(e, p - 1 == end ? ND_WS__E_EOF : ND_WS__E_CONTROL, p - 1), (unsigned char *)0;
         if (c == '\\') {
-            e->code = ND_WS__E_ESCAPE;
-            if (p >= end) continue; /* a '\' at the very end: reported as the end */
             c = *p++;
             if (c == 'u') {
-                for (c = 0, k = 0; k < 4; k++, p++) {
-                    unsigned x = p < end ? *p : 0, v = x - '0';
-                    if (v > 9 && (v = (x | 32) - 'a' + 10) - 10 > 5) return 0;
+                for (c = 0, k = 0; k < 4; k++) {
+                    unsigned x = *p++, v = x - '0';
+                    if (v > 9 && (v = (x | 32) - 'a' + 10) - 10 > 5)
+                        return nd_ws__fail(e, ND_WS__E_ESCAPE, p - 1), (unsigned char *)0;
                     c = c << 4 | v;
                 }
                 /* A surrogate pair is one code point. A lone surrogate becomes
@@ -535,12 +548,10 @@ ND_WS__PRIVATE unsigned char *nd_ws__str(unsigned char *p, const unsigned char *
                 continue;
             }
             for (k = 0; esc[k] && (unsigned char)esc[k] != c; k += 2) {}
-            e->pos = p - 1;
-            if (!esc[k]) return 0;
+            if (!esc[k]) return nd_ws__fail(e, p - 1 == end ? ND_WS__E_EOF : ND_WS__E_ESCAPE, p - 1), (unsigned char *)0;
             c = (unsigned char)esc[k + 1];
         } else if (c >= 0x80) {
-            e->code = ND_WS__E_UTF8;
-            if (!(k = nd_ws__utf8(p - 1, end))) return 0;
+            if (!(k = nd_ws__utf8(p - 1, end))) return nd_ws__fail(e, ND_WS__E_UTF8, p - 1), (unsigned char *)0;
             for (p--; k--;) *d++ = *p++;
             hi = 0;
             continue;
@@ -554,66 +565,67 @@ ND_WS__PRIVATE unsigned char *nd_ws__str(unsigned char *p, const unsigned char *
     return p;
 }
 
-/* The number at p; returns its end, or NULL with e set if it breaks RFC
-   8259's grammar. *v is its value if it is an integer in int32 range, else
-   some value outside that range. */
-ND_WS__PRIVATE unsigned char *nd_ws__num(unsigned char *p, const unsigned char *end, int64_t *v, nd_ws__err *e)
+ND_WS__PRIVATE unsigned char *nd_ws__digits(unsigned char *p)
 {
-    /* The grammar as a state machine. States: 0 start, 1 '-', 2 '0',
-       3 integer digits, 4 '.', 5 fraction digits, 6 'e', 7 exponent sign,
-       8 exponent digits; 9 ends the number. Columns: '0', '1'-'9', '-',
-       '+', '.', 'e' or 'E'. */
-    static const unsigned char next[9][6] = {
-        {2, 3, 1, 9, 9, 9}, {2, 3, 9, 9, 9, 9}, {9, 9, 9, 9, 4, 6}, {3, 3, 9, 9, 4, 6}, {5, 5, 9, 9, 9, 9},
-        {5, 5, 9, 9, 9, 6}, {8, 8, 7, 7, 9, 9}, {8, 8, 9, 9, 9, 9}, {8, 8, 9, 9, 9, 9}};
-    unsigned s = 0, col, c;
+    while (ND_WS__DIGIT(*p)) p++;
+    return p;
+}
+
+/* The number at p per RFC 8259; returns its end, or NULL with e set. *v is
+   its value if it is an integer in int32 range, else some value outside. */
+ND_WS__PRIVATE unsigned char *nd_ws__num(unsigned char *p, int64_t *v, nd_ws__err *e)
+{
     int neg = *p == '-';
     int64_t x = 0;
-    for (; p < end; p++) {
-        c = *p;
-        col = c == '0' ? 0 : ND_WS__DIGIT(c) ? 1 : c == '-' ? 2 : c == '+' ? 3 : c == '.' ? 4 : (c | 32) == 'e' ? 5 : 9;
-        if (col > 5 || next[s][col] > 8) break;
-        s = next[s][col];
-        if (s == 3 && x >> 32 == 0) x = x * 10 + (c - '0');
+    p += neg;
+    if (!ND_WS__DIGIT(*p)) goto bad;
+    if (*p == '0') p++; /* no leading zeros: what follows 0 ends the number */
+    else
+        for (; ND_WS__DIGIT(*p); p++)
+            if (x >> 32 == 0) x = x * 10 + (*p - '0');
+    *v = neg ? -x : x;
+    if (*p == '.') {
+        if (!ND_WS__DIGIT(*++p)) goto bad;
+        p = nd_ws__digits(p);
+        *v = INT64_MAX; /* a fraction or exponent makes no integer, whatever the value */
     }
-    *v = s > 3 ? INT64_MAX : neg ? -x : x;
-    e->pos = p;
-    e->code = ND_WS__E_NUMBER;
-    return 0x12c >> s & 1 ? p : 0; /* it must end in state 2, 3, 5 or 8 */
+    if ((*p | 32) == 'e') {
+        p += p[1] == '+' || p[1] == '-';
+        if (!ND_WS__DIGIT(*++p)) goto bad;
+        p = nd_ws__digits(p);
+        *v = INT64_MAX;
+    }
+    return p;
+bad:
+    return nd_ws__fail(e, ND_WS__E_NUMBER, p), (unsigned char *)0;
 }
 
 /* Strict RFC 4648 standard base64, decoded in place: length a multiple of 4,
    '=' only as final padding, pad bits zero, so every accepted string is the
    one encoding of its bytes. On error *bad is the offending character. */
-ND_WS__PRIVATE int nd_ws__b64val(unsigned c)
-{
-    return c - 'A' < 26 ? (int)(c - 'A') : c - 'a' < 26 ? (int)(c - 'a' + 26)
-         : ND_WS__DIGIT(c) ? (int)(c + 4) : c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
 ND_WS_DEF int nd_ws__unbase64(nd_ws_str *s, uint64_t *bad)
 {
     unsigned char *p = (unsigned char *)s->ptr, *d = p;
-    size_t n = s->len, i, j;
+    size_t n = s->len, i;
+    uint32_t v = 0, pad = 0;
     if (n % 4) return *bad = n, 0;
-    for (i = 0; i < n; i += 4) {
-        uint32_t v = 0, pad = 0;
-        for (j = 0; j < 4; j++) {
-            int x = nd_ws__b64val(p[i + j]);
-            /* '=' only in the last two places of the last quad, and only
-               followed by '='. */
-            if (x < 0) {
-                if (p[i + j] != '=' || i + 4 != n || j < 2 || p[i + 3] != '=') return *bad = i + j, 0;
-                pad++;
-                x = 0;
-            }
-            v = v << 6 | (uint32_t)x;
+    for (i = 0; i < n; i++) {
+        unsigned c = p[i], x = c - 'A' < 26 ? c - 'A' : c - 'a' < 26 ? c - 'a' + 26 : ND_WS__DIGIT(c) ? c + 4
+                             : c == '+' ? 62 : c == '/' ? 63 : 64;
+        if (x > 63) {
+            /* '=' only as the last character, or the last two. */
+            if (c != '=' || i + 2 < n || (i + 2 == n && p[n - 1] != '=')) return *bad = i, 0;
+            x = 0;
+            pad++;
         }
-        if (v & ((1u << 8 * pad) - 1)) return *bad = i + 3 - pad, 0;
-        d[0] = (unsigned char)(v >> 16);
-        d[1] = (unsigned char)(v >> 8);
-        d[2] = (unsigned char)v;
-        d += 3 - pad;
+        v = v << 6 | x;
+        if (i % 4 == 3) {
+            if (v & ((1u << 8 * pad) - 1)) return *bad = i - pad, 0; /* pad bits must be zero */
+            *d++ = (unsigned char)(v >> 16);
+            *d++ = (unsigned char)(v >> 8);
+            *d++ = (unsigned char)v;
+            d -= pad;
+        }
     }
     *d = 0;
     s->len = (size_t)(d - p);
@@ -644,13 +656,13 @@ ND_WS__PRIVATE int nd_ws__parse(int kind, unsigned char *p, size_t len, nd_ws__e
     ev->s[0].len = ev->s[1].len = 0;
     if (!bits) return e->at = len, e->code = code;
     for (;;) {
-        at = p = nd_ws__ws(p, end);
+        at = p = nd_ws__ws(p);
         code = ND_WS__E_EOF;
-        if (p >= end) {
+        c = *p;
+        if (p == end) {
             if (state == NEXT && !depth) break;
             goto fail;
         }
-        c = *p;
         code = ND_WS__E_CHAR;
         if ((state == NEXT || first) && c == ']' + 32 * obj && depth) { /* also {} and [] */
             p++;
@@ -667,7 +679,8 @@ ND_WS__PRIVATE int nd_ws__parse(int kind, unsigned char *p, size_t len, nd_ws__e
             continue;
         }
         if (state == KEY) {
-            if (c != '"' || !(p = nd_ws__str(p, end, &s, e))) goto fail_e;
+            if (c != '"') goto fail;
+            if (!(p = nd_ws__str(p, end, &s, e))) goto fail_e;
             /* At depth 1 a key may name a field of the callback: the value
                that follows is checked against its type and kept. */
             for (f = 0; f < 3 && (depth != 1 || !spec[f][1] || !nd_ws__name_is(spec[f][0], &s)); f++) {}
@@ -683,6 +696,7 @@ ND_WS__PRIVATE int nd_ws__parse(int kind, unsigned char *p, size_t len, nd_ws__e
         }
         state = NEXT;
         if (f < 3) seen |= 1u << f;
+        if (!depth && c != '{') goto fail; /* the input must be an object */
         if (c == '{' || c == '[') {
             if (type) goto wrong_type;
             obj = c == '{';
@@ -691,8 +705,6 @@ ND_WS__PRIVATE int nd_ws__parse(int kind, unsigned char *p, size_t len, nd_ws__e
             p++;
             first = 1;
             state = obj ? KEY : VALUE;
-        } else if (!depth) {
-            goto fail; /* the input must be an object */
         } else if (c == '"') {
             if (type == ND_WS__T_INT) goto wrong_type;
             if (!(p = nd_ws__str(p, end, type ? &ev->s[f] : &s, e))) goto fail_e;
@@ -702,14 +714,15 @@ ND_WS__PRIVATE int nd_ws__parse(int kind, unsigned char *p, size_t len, nd_ws__e
             }
         } else if (c == '-' || ND_WS__DIGIT(c)) {
             if (type && type != ND_WS__T_INT) goto wrong_type;
-            if (!(p = nd_ws__num(p, end, &v, e))) goto fail_e;
+            if (!(p = nd_ws__num(p, &v, e))) goto fail_e;
             if (type && v != (int32_t)v) goto wrong_type;
-            ev->code = (int32_t)v;
+            if (type) ev->code = (int32_t)v;
         } else {
             const char *l = &"true\0false\0null"[c == 't' ? 0 : c == 'f' ? 5 : 11];
-            while (*l && p < end && *p == (unsigned char)*l) p++, l++;
+            while (*l && *p == (unsigned char)*l) p++, l++;
             if (*l) goto fail;
             if (type && (c != 'n' || type < ND_WS__T_B64)) goto wrong_type;
+            if (type) ev->s[f].ptr = "", ev->s[f].len = 0; /* null: a later duplicate resets the field */
         }
         f = 3;
         type = 0;
@@ -721,11 +734,11 @@ ND_WS__PRIVATE int nd_ws__parse(int kind, unsigned char *p, size_t len, nd_ws__e
         }
     return 0;
 
-wrong_type:
+wrong_type: /* at: where the value starts */
     e->type = (int)type;
+    e->at = (uint64_t)(at - start);
     code = ND_WS__E_TYPE;
-    p = at;
-    goto fail;
+    goto field;
 fail_e: /* the error nd_ws__str or nd_ws__num found */
     code = e->code;
     at = (unsigned char *)e->pos;
@@ -781,8 +794,24 @@ ND_WS__PRIVATE int32_t nd_ws__report(int kind, const char *detail, const nd_ws__
     char *msg = nd_ws__message(nd_ws__exports[kind], detail, e, &n);
     unsigned char *start;
     uint64_t h;
-    /* Even when the arena can't hold the message, rc 1 fails the call. */
-    if (!msg || !(h = nd_ws__block(msg, n))) return 1;
+    if (!msg) {
+        /* The arena is full (the handler's allocations, or a small fixed
+           arena): write the message straight into a block, without output. */
+        const char *part[4];
+        uint64_t at = 0;
+        int i;
+        part[0] = "nd_ws: ";
+        part[1] = nd_ws__exports[kind];
+        part[2] = ": ";
+        part[3] = e ? "out of memory" : detail;
+        for (n = 0, i = 0; i < 4; i++) n += nd_ws__strlen(part[i]);
+        if ((h = nd_ws_extism_alloc(n))) {
+            for (i = 0; i < 4; i++) at = nd_ws__store(h, at, part[i], nd_ws__strlen(part[i]));
+            nd_ws_extism_error_set(h);
+        }
+        return 1;
+    }
+    if (!(h = nd_ws__block(msg, n))) return 1; /* rc 1 still fails the call */
     nd_ws_extism_error_set(h);
     start = nd_ws__begin_text();
     nd_ws__app("{\"error\":\"", 10);
