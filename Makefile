@@ -35,7 +35,7 @@ NDPS         := $(patsubst examples/%.json,$(BUILD)/%.ndp,$(wildcard examples/*.
 # Debian packages the build and the tests need.
 APT_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev binaryen wabt zip
 
-.PHONY: all examples test-plugins deps demo test size size-check install clean native-test-run node-test bench fuzz
+.PHONY: all examples test-plugins deps demo test size size-check readme-check install clean node-test
 all: examples
 
 examples: deps $(EXAMPLES:%=$(BUILD)/%.wasm) $(patsubst examples/%.json,$(BUILD)/%.ndp,$(wildcard examples/*.json))
@@ -99,13 +99,22 @@ node-test: test-plugins tests/host/node_modules/.package-lock.json
 size-check: test-plugins
 	sh tests/size-check.sh $(BUILD)
 
+# The plugin in README.md's "A plugin" section, compiled as written.
+readme-check: $(BUILD)/readme.wasm
+$(BUILD)/readme.wasm: README.md nd_ws.h | $(BUILD)/.deps
+	awk '/^## A plugin/{s=1} s && /^```c/{c=1; next} c && /^```/{exit} c' README.md > $(BUILD)/readme.c
+	$(WASM_CC) $(WASM_CFLAGS) -I. $(WASM_LDFLAGS) -o $@ $(BUILD)/readme.c > $(BUILD)/readme.link.log
+	@test -s $(BUILD)/readme.c && wasm-objdump -x $@ | grep -q nd_websocket_on_text_message
+
 -include tests/native.mk
+-include tests/bench/bench.mk
 
 test: test-plugins
 	$(MAKE) --no-print-directory native-test
 	$(MAKE) --no-print-directory fuzz-smoke
-	$(MAKE) --no-print-directory node-test
+	$(MAKE) --no-print-directory readme-check
 	$(MAKE) --no-print-directory size-check
+	$(MAKE) --no-print-directory node-test
 
 install:
 	install -d $(DESTDIR)$(PREFIX)/include
