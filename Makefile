@@ -27,7 +27,7 @@ WASM_LDFLAGS := -Wl,-z,stack-size=8192 -Wl,--trace-symbol=malloc -Wl,--trace-sym
 OPT_FLAGS := -Oz --enable-bulk-memory --strip-debug --strip-producers --strip-target-features
 
 EXAMPLES     := $(basename $(notdir $(wildcard examples/*.c)))
-TEST_PLUGINS := probe client all4
+TEST_PLUGINS := probe client all4 initsend
 PLUGINS      := $(EXAMPLES) $(TEST_PLUGINS)
 NDPS         := $(patsubst examples/%.json,$(BUILD)/%.ndp,$(wildcard examples/*.json)) \
                 $(BUILD)/client.ndp $(BUILD)/noperm.ndp

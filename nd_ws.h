@@ -282,9 +282,10 @@ void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
 #define ND_WS__UNPOISON(p, n) ((void)0)
 #endif
 
-/* base..top in use, top..end free. broken: an append failed, or had to
-   move to a new region, since the text being appended began. */
-static struct { unsigned char *base, *top, *end; int broken; } nd_ws__arena;
+/* base..top in use, top..end free. text: where the text being appended
+   began; broken: since then an append failed, or had to move the text's
+   tail to a new region. */
+static struct { unsigned char *base, *top, *end, *text; int broken; } nd_ws__arena;
 
 #ifdef ND_WS_ARENA_SIZE
 static unsigned char nd_ws__arena_mem[ND_WS_ARENA_SIZE];
@@ -293,8 +294,11 @@ static unsigned char nd_ws__arena_mem[ND_WS_ARENA_SIZE];
 ND_WS__PRIVATE void nd_ws__reset(void)
 {
 #ifdef ND_WS_ARENA_SIZE
-    if (!nd_ws__arena.base) nd_ws__arena.base = nd_ws__arena.top = nd_ws__arena_mem;
-    nd_ws__arena.end = nd_ws__arena_mem + sizeof nd_ws__arena_mem;
+    if (!nd_ws__arena.base) {
+        nd_ws__arena.base = nd_ws__arena.top = nd_ws__arena_mem;
+        nd_ws__arena.end = nd_ws__arena_mem + sizeof nd_ws__arena_mem;
+        ND_WS__POISON(nd_ws__arena_mem, sizeof nd_ws__arena_mem);
+    }
 #endif
     ND_WS__POISON(nd_ws__arena.base, (size_t)(nd_ws__arena.top - nd_ws__arena.base));
     nd_ws__arena.top = nd_ws__arena.base;
@@ -313,7 +317,11 @@ ND_WS__PRIVATE unsigned char *nd_ws__take(size_t n)
         unsigned char *top = (unsigned char *)(__builtin_wasm_memory_size(0) << 16);
         size_t need = n - (top == nd_ws__arena.end ? room : 0), pages = (need >> 16) + 1;
         if (need >> 31 || __builtin_wasm_memory_grow(0, pages) == (size_t)-1) goto fail;
-        if (top != nd_ws__arena.end) nd_ws__arena.base = p = top, nd_ws__arena.broken = 1;
+        if (top != nd_ws__arena.end) {
+            /* A text begun in the old region can only move while empty. */
+            nd_ws__arena.broken |= nd_ws__arena.text != p;
+            nd_ws__arena.base = nd_ws__arena.text = p = top;
+        }
         nd_ws__arena.end = top + (pages << 16);
 #else
         goto fail;
@@ -445,19 +453,19 @@ ND_WS__PRIVATE uint64_t nd_ws__block(const void *p, size_t n)
     return h;
 }
 
-/* The text appended since start, NUL-terminated, with its length; NULL when
-   it could not be appended whole. */
-ND_WS__PRIVATE char *nd_ws__done(unsigned char *start, size_t *n)
+ND_WS__PRIVATE void nd_ws__begin_text(void)
 {
-    nd_ws__app("", 1);
-    *n = (size_t)(nd_ws__arena.top - start) - 1;
-    return nd_ws__arena.broken ? 0 : (char *)start;
+    nd_ws__arena.text = nd_ws__arena.top;
+    nd_ws__arena.broken = 0;
 }
 
-ND_WS__PRIVATE unsigned char *nd_ws__begin_text(void)
+/* The text appended since nd_ws__begin_text, NUL-terminated, with its
+   length; NULL when it could not be appended whole. */
+ND_WS__PRIVATE char *nd_ws__done(size_t *n)
 {
-    nd_ws__arena.broken = 0;
-    return nd_ws__arena.top;
+    nd_ws__app("", 1);
+    *n = (size_t)(nd_ws__arena.top - nd_ws__arena.text) - 1;
+    return nd_ws__arena.broken ? 0 : (char *)nd_ws__arena.text;
 }
 
 /* ---- JSON ------------------------------------------------------------------
@@ -761,8 +769,8 @@ static const char *const nd_ws__exports[] = {
 /* "nd_ws: <where>: <detail><what e says>" at the top of the arena. */
 ND_WS__PRIVATE char *nd_ws__message(const char *where, const char *detail, const nd_ws__err *e, size_t *n)
 {
-    unsigned char *start = nd_ws__begin_text();
     int c = e ? e->code : 0;
+    nd_ws__begin_text();
     nd_ws__apps("nd_ws: ");
     nd_ws__apps(where);
     nd_ws__apps(": ");
@@ -784,7 +792,7 @@ ND_WS__PRIVATE char *nd_ws__message(const char *where, const char *detail, const
             nd_ws__app_num((int64_t)e->at);
         }
     }
-    return nd_ws__done(start, n);
+    return nd_ws__done(n);
 }
 
 /* Report a failure of callback kind; returns 1, the export's result. */
@@ -792,7 +800,6 @@ ND_WS__PRIVATE int32_t nd_ws__report(int kind, const char *detail, const nd_ws__
 {
     size_t n;
     char *msg = nd_ws__message(nd_ws__exports[kind], detail, e, &n);
-    unsigned char *start;
     uint64_t h;
     if (!msg) {
         /* The arena is full (the handler's allocations, or a small fixed
@@ -813,11 +820,11 @@ ND_WS__PRIVATE int32_t nd_ws__report(int kind, const char *detail, const nd_ws__
     }
     if (!(h = nd_ws__block(msg, n))) return 1; /* rc 1 still fails the call */
     nd_ws_extism_error_set(h);
-    start = nd_ws__begin_text();
+    nd_ws__begin_text();
     nd_ws__app("{\"error\":\"", 10);
     nd_ws__app_json(msg, n);
     nd_ws__app("\"}", 2);
-    if ((msg = nd_ws__done(start, &n)) && (h = nd_ws__block(msg, n))) nd_ws_extism_output_set(h, n);
+    if ((msg = nd_ws__done(&n)) && (h = nd_ws__block(msg, n))) nd_ws_extism_output_set(h, n);
     return 1;
 }
 
@@ -880,11 +887,10 @@ ND_WS__PRIVATE void nd_ws__app_b64(const unsigned char *s, size_t n)
     }
 }
 
-/* Send the request appended since start to host function fn (named where);
+/* Send the request appended since nd_ws__begin_req to host function fn (named where);
    NULL on success, else the host's error text or nd_ws's own message. The id
    the host assigned goes to *new_id. */
-ND_WS__PRIVATE const char *nd_ws__call(uint64_t (*fn)(uint64_t), const char *where, unsigned char *start,
-                                       nd_ws_str *new_id)
+ND_WS__PRIVATE const char *nd_ws__call(uint64_t (*fn)(uint64_t), const char *where, nd_ws_str *new_id)
 {
     nd_ws__err e = {0, -1, 0, 0, 0};
     nd_ws__event ev;
@@ -893,7 +899,7 @@ ND_WS__PRIVATE const char *nd_ws__call(uint64_t (*fn)(uint64_t), const char *whe
     uint64_t h;
     unsigned char *in;
     nd_ws__app("}", 1);
-    if (!(req = nd_ws__done(start, &n)) || !(h = nd_ws__block(req, n))) return "nd_ws: out of memory";
+    if (!(req = nd_ws__done(&n)) || !(h = nd_ws__block(req, n))) return "nd_ws: out of memory";
     if (!(h = fn(h))) {
         detail = "no response from the host";
     } else if (!(in = nd_ws__read(h, n = (size_t)nd_ws_extism_length(h)))) {
@@ -908,17 +914,16 @@ ND_WS__PRIVATE const char *nd_ws__call(uint64_t (*fn)(uint64_t), const char *whe
 }
 
 /* {"connectionId":"<id>" */
-ND_WS__PRIVATE unsigned char *nd_ws__begin_req(const char *id)
+ND_WS__PRIVATE void nd_ws__begin_req(const char *id)
 {
-    unsigned char *start = nd_ws__begin_text();
+    nd_ws__begin_text();
     nd_ws__app_str("{\"connectionId\":\"", id, nd_ws__strlen(id));
-    return start;
 }
 
 ND_WS_DEF const char *nd_ws_connect(const char *url, const nd_ws_header *headers, size_t n_headers,
                                     const char *connection_id, nd_ws_str *new_id)
 {
-    unsigned char *start = nd_ws__begin_req(connection_id ? connection_id : "");
+    nd_ws__begin_req(connection_id ? connection_id : "");
     size_t i;
     nd_ws__app_str(",\"url\":\"", url, nd_ws__strlen(url));
     nd_ws__apps(",\"headers\":");
@@ -928,32 +933,32 @@ ND_WS_DEF const char *nd_ws_connect(const char *url, const nd_ws_header *headers
         nd_ws__app_str(":\"", headers[i].value, nd_ws__strlen(headers[i].value));
     }
     if (headers && n_headers) nd_ws__apps("}");
-    return nd_ws__call(nd_ws_extism_websocket_connect, "websocket_connect", start, new_id);
+    return nd_ws__call(nd_ws_extism_websocket_connect, "websocket_connect", new_id);
 }
 
 ND_WS_DEF const char *nd_ws_send_text(const char *connection_id, const char *text, size_t len)
 {
-    unsigned char *start = nd_ws__begin_req(connection_id);
+    nd_ws__begin_req(connection_id);
     nd_ws__app_str(",\"message\":\"", text, len);
-    return nd_ws__call(nd_ws_extism_websocket_sendtext, "websocket_sendtext", start, 0);
+    return nd_ws__call(nd_ws_extism_websocket_sendtext, "websocket_sendtext", 0);
 }
 
 ND_WS_DEF const char *nd_ws_send_binary(const char *connection_id, const void *data, size_t len)
 {
-    unsigned char *start = nd_ws__begin_req(connection_id);
+    nd_ws__begin_req(connection_id);
     nd_ws__apps(",\"data\":\"");
     nd_ws__app_b64((const unsigned char *)data, len);
     nd_ws__apps("\"");
-    return nd_ws__call(nd_ws_extism_websocket_sendbinary, "websocket_sendbinary", start, 0);
+    return nd_ws__call(nd_ws_extism_websocket_sendbinary, "websocket_sendbinary", 0);
 }
 
 ND_WS_DEF const char *nd_ws_close_connection(const char *connection_id, int32_t code, const char *reason)
 {
-    unsigned char *start = nd_ws__begin_req(connection_id);
+    nd_ws__begin_req(connection_id);
     nd_ws__apps(",\"code\":");
     nd_ws__app_num(code);
     nd_ws__app_str(",\"reason\":\"", reason, nd_ws__strlen(reason));
-    return nd_ws__call(nd_ws_extism_websocket_closeconnection, "websocket_closeconnection", start, 0);
+    return nd_ws__call(nd_ws_extism_websocket_closeconnection, "websocket_closeconnection", 0);
 }
 
 ND_WS_DEF nd_ws_str nd_ws_config_get(const char *key)
