@@ -391,7 +391,8 @@ ND_WS__PRIVATE void nd_ws__app_json(const char *str, size_t n)
     size_t k;
     while (s < end) {
         unsigned c = *s;
-        if (c >= 0x20 && c != '"' && c != '\\' && (k = nd_ws__utf8(s, end))) {
+        /* Printable ASCII, the common case, needs no UTF-8 check. */
+        if (c - 0x20 < 0x60 ? c != '"' && c != '\\' && (k = 1) : c >= 0x80 && (k = nd_ws__utf8(s, end))) {
             s += k;
             continue;
         }
@@ -422,11 +423,16 @@ ND_WS__PRIVATE unsigned char *nd_ws__read(uint64_t h, uint64_t n)
     unsigned char *buf = n >> 31 ? 0 : nd_ws__take((size_t)n + 1);
     uint64_t i = 0, v;
     if (!buf) return 0;
-    for (; i + 8 <= n; i += 8) {
-        v = h ? nd_ws_extism_load_u64(h + i) : nd_ws_extism_input_load_u64(i);
-        __builtin_memcpy(buf + i, &v, 8);
-    }
-    for (; i < n; i++) buf[i] = (unsigned char)(h ? nd_ws_extism_load_u8(h + i) : nd_ws_extism_input_load_u8(i));
+    /* From 8 bytes on, the tail is one more 8-byte load that overlaps the
+       one before: never more than one host call per 8 bytes. */
+    if (n < 8)
+        for (; i < n; i++) buf[i] = (unsigned char)(h ? nd_ws_extism_load_u8(h + i) : nd_ws_extism_input_load_u8(i));
+    else
+        for (;; i = i + 16 <= n ? i + 8 : n - 8) {
+            v = h ? nd_ws_extism_load_u64(h + i) : nd_ws_extism_input_load_u64(i);
+            __builtin_memcpy(buf + i, &v, 8);
+            if (i + 8 == n) break;
+        }
     buf[n] = 0;
     return buf;
 }
@@ -434,14 +440,19 @@ ND_WS__PRIVATE unsigned char *nd_ws__read(uint64_t h, uint64_t n)
 /* Store n bytes of p into block h from offset at; returns the offset after. */
 ND_WS__PRIVATE uint64_t nd_ws__store(uint64_t h, uint64_t at, const void *p, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)p, *end = s + n;
+    const unsigned char *s = (const unsigned char *)p;
     uint64_t v;
-    for (; end - s >= 8; s += 8, at += 8) {
-        __builtin_memcpy(&v, s, 8);
-        nd_ws_extism_store_u64(h + at, v);
-    }
-    for (; s < end; s++) nd_ws_extism_store_u8(h + at++, *s);
-    return at;
+    size_t i = 0;
+    /* As in nd_ws__read: an overlapping last store instead of a byte tail. */
+    if (n < 8)
+        for (; i < n; i++) nd_ws_extism_store_u8(h + at + i, s[i]);
+    else
+        for (;; i = i + 16 <= n ? i + 8 : n - 8) {
+            __builtin_memcpy(&v, s + i, 8);
+            nd_ws_extism_store_u64(h + at + i, v);
+            if (i + 8 == n) break;
+        }
+    return at + n;
 }
 
 /* A new block holding n bytes of p; 0 for n = 0 (the Rust kernel's alloc(0)
@@ -875,15 +886,14 @@ ND_WS__PRIVATE void nd_ws__app_str(const char *key, const char *s, size_t n)
 ND_WS__PRIVATE void nd_ws__app_b64(const unsigned char *s, size_t n)
 {
     static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char out[4];
+    unsigned char *d = nd_ws__take((n + 2) / 3 * 4);
     size_t i;
-    for (i = 0; i < n; i += 3) {
+    for (i = 0; d && i < n; i += 3, d += 4) {
         uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
-        out[0] = abc[v >> 18];
-        out[1] = abc[v >> 12 & 63];
-        out[2] = i + 1 < n ? abc[v >> 6 & 63] : '=';
-        out[3] = i + 2 < n ? abc[v & 63] : '=';
-        nd_ws__app(out, 4);
+        d[0] = (unsigned char)abc[v >> 18];
+        d[1] = (unsigned char)abc[v >> 12 & 63];
+        d[2] = (unsigned char)(i + 1 < n ? abc[v >> 6 & 63] : '=');
+        d[3] = (unsigned char)(i + 2 < n ? abc[v & 63] : '=');
     }
 }
 
