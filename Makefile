@@ -3,6 +3,8 @@
 #   make demo     build, then run the echo plugin against a local echo server
 #   make test     the whole suite (native, fuzz smoke, wasm end to end, sizes)
 #   make size     one line per plugin: NAME.wasm BYTES
+#   make bench    benchmarks against a raw-ABI floor (tests/bench/README.md)
+#   make fuzz     each libFuzzer target for FUZZ_SECONDS (default 300)
 #   make install PREFIX=/usr/local   install nd_ws.h
 # WASI_SDK_PATH=/opt/wasi-sdk uses a wasi-sdk instead of Debian's clang.
 
@@ -115,6 +117,7 @@ test: test-plugins
 	$(MAKE) --no-print-directory readme-check
 	$(MAKE) --no-print-directory size-check
 	$(MAKE) --no-print-directory node-test
+	$(MAKE) --no-print-directory bench-smoke
 
 install:
 	install -d $(DESTDIR)$(PREFIX)/include
