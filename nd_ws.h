@@ -416,11 +416,11 @@ ND_WS__PRIVATE void nd_ws__app_json(const char *str, size_t n)
 /* ---- Extism blocks ------------------------------------------------------ */
 
 /* The whole input (h = 0: the input has no handle) or block h, n bytes,
-   copied into the arena with a NUL after them. Eight bytes per host call and
+   copied into the arena with 8 NULs after them. Eight bytes per host call and
    the tail byte by byte: hosts differ on reads past the end, so none is made. */
 ND_WS__PRIVATE unsigned char *nd_ws__read(uint64_t h, uint64_t n)
 {
-    unsigned char *buf = n >> 31 ? 0 : nd_ws__take((size_t)n + 1);
+    unsigned char *buf = n >> 31 ? 0 : nd_ws__take((size_t)n + 8);
     uint64_t i = 0, v;
     if (!buf) return 0;
     /* From 8 bytes on, the tail is one more 8-byte load that overlaps the
@@ -433,7 +433,7 @@ ND_WS__PRIVATE unsigned char *nd_ws__read(uint64_t h, uint64_t n)
             __builtin_memcpy(buf + i, &v, 8);
             if (i + 8 == n) break;
         }
-    buf[n] = 0;
+    __builtin_memset(buf + n, 0, 8); /* the scanner reads 8 bytes at a time */
     return buf;
 }
 
@@ -541,7 +541,19 @@ ND_WS__PRIVATE unsigned char *nd_ws__str(unsigned char *p, const unsigned char *
     static const char esc[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
     unsigned char *d = ++p, *start = p;
     unsigned long c, hi = 0, k;
-    while ((c = *p++) != '"') {
+    uint64_t w, ones = 0x0101010101010101u, high = ones << 7;
+    for (;;) {
+        /* Eight bytes at a time while none is special ('"', '\\', below
+           0x20 or above 0x7f): the NULs after the input stop this in time. */
+        __builtin_memcpy(&w, p, 8);
+        if (!(((w - ones * 0x20) | ((w ^ ones * '"') - ones) | ((w ^ ones * '\\') - ones) | w) & high)) {
+            __builtin_memcpy(d, &w, 8);
+            p += 8;
+            d += 8;
+            hi = 0;
+            continue;
+        }
+        if ((c = *p++) == '"') break;
         if (c < 0x20) return nd_ws__fail(e, p - 1 == end ? ND_WS__E_EOF : ND_WS__E_CONTROL, p - 1), (unsigned char *)0;
         if (c == '\\') {
             c = *p++;
@@ -622,29 +634,40 @@ bad:
 /* Strict RFC 4648 standard base64, decoded in place: length a multiple of 4,
    '=' only as final padding, pad bits zero, so every accepted string is the
    one encoding of its bytes. On error *bad is the offending character. */
+/* The 6-bit value of base64 character c, or -1. Range tests without
+   branches: random data would defeat a branch predictor. */
+ND_WS__PRIVATE int nd_ws__b64val(int c)
+{
+    return -1 + ((((64 - c) & (c - 91)) >> 8) & (c - 64)) + ((((96 - c) & (c - 123)) >> 8) & (c - 70)) +
+           ((((47 - c) & (c - 58)) >> 8) & (c + 5)) + ((((42 - c) & (c - 44)) >> 8) & 63) +
+           ((((46 - c) & (c - 48)) >> 8) & 64);
+}
+
 ND_WS_DEF int nd_ws__unbase64(nd_ws_str *s, uint64_t *bad)
 {
     unsigned char *p = (unsigned char *)s->ptr, *d = p;
-    size_t n = s->len, i;
-    uint32_t v = 0, pad = 0;
+    size_t n = s->len, i, j;
     if (n % 4) return *bad = n, 0;
-    for (i = 0; i < n; i++) {
-        unsigned c = p[i], x = c - 'A' < 26 ? c - 'A' : c - 'a' < 26 ? c - 'a' + 26 : ND_WS__DIGIT(c) ? c + 4
-                             : c == '+' ? 62 : c == '/' ? 63 : 64;
-        if (x > 63) {
-            /* '=' only as the last character, or the last two. */
-            if (c != '=' || i + 2 < n || (i + 2 == n && p[n - 1] != '=')) return *bad = i, 0;
-            x = 0;
-            pad++;
+    for (i = 0; i < n; i += 4, d += 3) {
+        int a = nd_ws__b64val(p[i]), b = nd_ws__b64val(p[i + 1]), c = nd_ws__b64val(p[i + 2]),
+            e = nd_ws__b64val(p[i + 3]);
+        uint32_t v;
+        if ((a | b | c | e) < 0) {
+            /* Only the last quad may end in '=' or "==", and then the bits
+               the padding leaves over must be zero. */
+            for (j = 0; nd_ws__b64val(p[i + j]) >= 0; j++) {}
+            if (i + 4 != n || j < 2 || p[i + j] != '=' || p[i + 3] != '=') return *bad = i + j, 0;
+            v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)(j == 3 ? c : 0) << 6;
+            if (v & ((1u << 8 * (4 - j)) - 1)) return *bad = i + j - 1, 0;
+            d[0] = (unsigned char)(v >> 16);
+            d[1] = (unsigned char)(v >> 8);
+            d += j - 1;
+            break;
         }
-        v = v << 6 | x;
-        if (i % 4 == 3) {
-            if (v & ((1u << 8 * pad) - 1)) return *bad = i - pad, 0; /* pad bits must be zero */
-            *d++ = (unsigned char)(v >> 16);
-            *d++ = (unsigned char)(v >> 8);
-            *d++ = (unsigned char)v;
-            d -= pad;
-        }
+        v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)e;
+        d[0] = (unsigned char)(v >> 16);
+        d[1] = (unsigned char)(v >> 8);
+        d[2] = (unsigned char)v;
     }
     *d = 0;
     s->len = (size_t)(d - p);

@@ -93,6 +93,9 @@ TEST(lone_surrogates)
     DECODES("\\udc00\\ud800", "\xef\xbf\xbd\xef\xbf\xbd");
     DECODES("\\ude00\\ud83d", "\xef\xbf\xbd\xef\xbf\xbd");
     DECODES("\\ud800\\uffff", "\xef\xbf\xbd\xef\xbf\xbf");
+    /* plain text between the halves, long enough to be copied 8 bytes at a time */
+    DECODES("\\ud800abcdefghijklmnop\\udc00", "\xef\xbf\xbd" "abcdefghijklmnop" "\xef\xbf\xbd");
+    DECODES("\\ud800abcdefgh\\udc00", "\xef\xbf\xbd" "abcdefgh" "\xef\xbf\xbd");
 }
 
 TEST(bad_escapes)
