@@ -1,0 +1,285 @@
+'use strict';
+// The independent reference for the conformance, differential, base64 and limits tests
+// (test/conformance.test.js, differential.test.js, base64.test.js, limits.test.js): what a callback
+// input means according to JSON.parse and Buffer, plus Go's rules where they differ, and a seeded
+// PRNG so generated inputs can be replayed. Kept outside test/ so the runner does not run it.
+
+const assert = require('node:assert/strict');
+const { Kernel, ExtismPlugin } = require('./kernel');
+
+// Strict UTF-8 (RFC 8259 8.1: JSON text is UTF-8; nd_ws rejects invalid bytes). ignoreBOM keeps a
+// leading U+FEFF in the text, so JSON.parse sees it and rejects it, as RFC 8259 asks.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+// JSON text -> { ok: true, value } or { ok: false, why } (invalid UTF-8 or invalid JSON).
+function parseJson(bytes) {
+  let text;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return { ok: false, why: 'invalid UTF-8' };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    return { ok: false, why: e.message };
+  }
+}
+
+// A JS string as the bytes Go's decoder produces for the same JSON string: an escaped surrogate
+// pair is one code point, and every surrogate without its partner becomes U+FFFD. (JSON.parse
+// keeps lone surrogates in the string; Go replaces them.)
+function goUtf8(s) {
+  const out = [];
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Buffer.from(out);
+}
+
+// probe.wasm's hex (tests/host/CONTRACT.md): lowercase, '-' for nothing.
+const hexOf = (bytes) => (bytes.length ? Buffer.from(bytes).toString('hex') : '-');
+
+// Strict RFC 4648 standard base64 with padding: a string is accepted exactly when it is the one
+// canonical encoding of its bytes. Node's decoder is lenient (it skips bad characters, ignores
+// padding and pad bits), so canonical means "survives a round trip through Buffer unchanged".
+function strictBase64(s) {
+  const bytes = Buffer.from(s, 'base64');
+  return bytes.toString('base64') === s ? bytes : null;
+}
+
+const EXPORTS = {
+  text: 'nd_websocket_on_text_message',
+  binary: 'nd_websocket_on_binary_message',
+  error: 'nd_websocket_on_error',
+  close: 'nd_websocket_on_close',
+};
+const VALUE_FIELD = { text: 'message', binary: 'data', error: 'error', close: 'reason' };
+
+// What probe.wasm must log for a parsed callback input of `kind`, or { reject } when Go's
+// encoding/json would refuse the value the input holds (last duplicate wins, as in JSON.parse
+// and in Go). `ambiguous` is set when JSON.parse can't tell: an integral code written as 1e3 or
+// 1000.0 (Go refuses those for an int32; JSON.parse gives an integer).
+function expectedLine(kind, obj) {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return { reject: 'not an object' };
+  const id = obj.connectionId;
+  if (!Object.hasOwn(obj, 'connectionId')) return { reject: 'missing connectionId' };
+  if (typeof id !== 'string') return { reject: 'connectionId is not a string' };
+  const field = VALUE_FIELD[kind];
+  if (!Object.hasOwn(obj, field)) return { reject: `missing ${field}` };
+  const v = obj[field];
+  let value;
+  if (kind === 'binary') {
+    if (v === null) value = Buffer.alloc(0);
+    else if (typeof v !== 'string' || !(value = strictBase64(v))) return { reject: 'data is not canonical base64 or null' };
+  } else {
+    if (typeof v !== 'string') return { reject: `${field} is not a string` };
+    value = goUtf8(v);
+  }
+  let code = '';
+  if (kind === 'close') {
+    if (!Object.hasOwn(obj, 'code')) return { reject: 'missing code' };
+    const c = obj.code;
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < -2147483648 || c > 2147483647) return { reject: 'code is not an int32' };
+    code = ` ${c === 0 ? 0 : c}`;
+  }
+  const line = `${kind} ${hexOf(goUtf8(id))}${code} ${hexOf(value)}`;
+  // probe.wasm fails a value that is exactly "fail", binary data included (tests/plugins/report.h)
+  const fail = value.length === 4 && value.toString('latin1') === 'fail';
+  return { line, fail };
+}
+
+// mulberry32: small, fast, good enough to generate test inputs; seeded per input so any single
+// input can be regenerated from (seed, index).
+function rng(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const r = {
+    next,
+    int: (n) => Math.floor(next() * n), // 0 .. n-1
+    range: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
+    chance: (p) => next() < p,
+    pick: (arr) => arr[Math.floor(next() * arr.length)],
+    bytes: (n) => {
+      const b = Buffer.alloc(n);
+      for (let i = 0; i < n; i++) b[i] = Math.floor(next() * 256);
+      return b;
+    },
+  };
+  return r;
+}
+const mix = (seed, i) => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(i + 1, 0xc2b2ae35)) >>> 0;
+
+// The seed of a randomized test: ND_WS_SEED if set (decimal or 0x hex), else the fixed default.
+function seedFromEnv(fallback) {
+  const s = process.env.ND_WS_SEED;
+  if (s === undefined || s === '') return fallback;
+  const n = Number(s);
+  assert.ok(Number.isInteger(n) && n >= 0 && n <= 0xffffffff, `ND_WS_SEED must be an integer 0..2^32-1, got ${JSON.stringify(s)}`);
+  return n;
+}
+
+// A host (strict kernel or npm Extism) with the plugin's log lines collected per call.
+// call() returns the kernel result plus `lines`: what log_* received during that call.
+async function probeHost(runtime, wasm, opts = {}) {
+  let lines = [];
+  const log = (level, text) => lines.push(text);
+  // A compiled WebAssembly.Module (strict only) saves compiling it again: in one Node 20 process,
+  // a few hundred WebAssembly.compile calls after tests with large memories can leave the
+  // compile promise pending forever (seen in limits.test.js).
+  const host = runtime === 'strict'
+    ? wasm instanceof WebAssembly.Module ? new Kernel(wasm, { ...opts, log }) : await Kernel.load(wasm, { ...opts, log })
+    : await ExtismPlugin.load(wasm, { ...opts, log });
+  const call = async (name, input) => {
+    lines = [];
+    const r = await host.call(name, input);
+    r.lines = lines;
+    return r;
+  };
+  // Strict kernel only: no promise per call, for the loops that make 100,000 calls.
+  const callSync = (name, input) => {
+    lines = [];
+    const r = host.callSync(name, input);
+    r.lines = lines;
+    return r;
+  };
+  return { host, call, callSync };
+}
+
+// Checks a result against the contract (CONTRACT.md); returns a problem (string) or null.
+//   want: { line, fail }  the handler must have been called and logged `line`
+//   want: { reject: 'json' | 'any' | RegExp }  an nd_ws failure, the handler not called
+function problem(runtime, name, input, r, want) {
+  if (r.trap) return `trap: ${r.trap}`;
+  if (r.violations.length) return `kernel violations: ${r.violations.slice(0, 3).join('; ')}`;
+  const prefix = `nd_ws: ${name}: `;
+  if (want.line !== undefined) {
+    if (r.lines.length !== 1 || r.lines[0] !== want.line) {
+      return `logged ${short(JSON.stringify(r.lines))}, want ${short(want.line)}${r.error ? ` (error: ${r.error})` : ''}`;
+    }
+    if (want.fail) return r.error === `${prefix}asked to fail` ? null : `error ${JSON.stringify(r.error)}, want "${prefix}asked to fail"`;
+    if (r.error !== null) return `error: ${r.error}`;
+    if (runtime === 'strict' && r.rc !== 0) return `rc ${r.rc}`;
+    if (r.output?.toString() !== '{"error":null}') return `output ${short(String(r.output))}`;
+    return null;
+  }
+  if (r.ok) return `accepted (logged ${short(JSON.stringify(r.lines))})${want.why ? `, but the reference says: ${want.why}` : ''}`;
+  if (r.lines.length) return `handler called although the call failed: ${short(JSON.stringify(r.lines))}`;
+  if (typeof r.error !== 'string' || !r.error.startsWith(prefix)) return `error ${JSON.stringify(r.error)} lacks the prefix "${prefix}"`;
+  if (want.reject === 'json') {
+    const m = /invalid JSON.* at byte (\d+)$/.exec(r.error);
+    if (!m) return `error ${JSON.stringify(r.error)} is not an "invalid JSON ... at byte N" error`;
+    if (Number(m[1]) > input.length) return `error ${JSON.stringify(r.error)}: byte ${m[1]} is past the ${input.length}-byte input`;
+  } else if (want.reject instanceof RegExp && !want.reject.test(r.error)) {
+    return `error ${JSON.stringify(r.error)} does not match ${want.reject}`;
+  }
+  if (runtime === 'strict') {
+    if (r.rc !== 1) return `rc ${r.rc}, want 1`;
+    let out;
+    try {
+      out = JSON.parse(r.output.toString());
+    } catch {
+      return `output ${short(String(r.output))} is not JSON`;
+    }
+    if (out?.error !== r.error || Object.keys(out).length !== 1) return `output ${short(r.output.toString())} differs from the error`;
+  }
+  return null;
+}
+
+// Printable form of some input bytes for failure messages.
+function show(bytes, max = 160) {
+  const b = Buffer.from(bytes);
+  const s = JSON.stringify(b.subarray(0, max).toString('latin1')).replace(/[\u0080-\u00ff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
+  return b.length > max ? `${s}... (${b.length} bytes)` : s;
+}
+const short = (s, max = 200) => (s.length > max ? `${s.slice(0, max)}... (${s.length} chars)` : s);
+
+// Assert that a list of problems is empty, showing the first few.
+function assertNone(problems, what) {
+  if (problems.length === 0) return;
+  const head = problems.slice(0, 25).map((p) => `  - ${p}`).join('\n');
+  assert.fail(`${problems.length} ${what}:\n${head}${problems.length > 25 ? `\n  ... and ${problems.length - 25} more` : ''}`);
+}
+
+// A copy of a wasm module whose (defined) memory may grow to at most maxPages pages, so that
+// memory.grow fails beyond it: what a host memory limit does (the Extism manifest's
+// memory.max_pages, wazero's WithMemoryLimitPages). Kernel's own maxPages option can only check
+// after a call, so it can't make memory.grow fail.
+function withMemoryMax(wasm, maxPages) {
+  const b = Buffer.from(wasm);
+  const leb = (n) => {
+    const out = [];
+    do {
+      let byte = n & 0x7f;
+      n = Math.floor(n / 128);
+      if (n) byte |= 0x80;
+      out.push(byte);
+    } while (n);
+    return Buffer.from(out);
+  };
+  const readLeb = (p) => {
+    let n = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = b[p++];
+      n += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (!(byte & 0x80)) return [n, p];
+    }
+  };
+  const parts = [b.subarray(0, 8)];
+  let p = 8;
+  let found = false;
+  while (p < b.length) {
+    const id = b[p];
+    const [size, body] = readLeb(p + 1);
+    const end = body + size;
+    if (id === 5) {
+      let [count, q] = readLeb(body);
+      assert.equal(count, 1, 'withMemoryMax: one memory expected');
+      const flags = b[q++];
+      const [min] = readLeb(q);
+      assert.ok(!(flags & ~1), 'withMemoryMax: unsupported memory flags');
+      assert.ok(maxPages >= min, `withMemoryMax: cap ${maxPages} below the initial ${min} pages`);
+      const section = Buffer.concat([leb(1), Buffer.from([1]), leb(min), leb(maxPages)]);
+      parts.push(Buffer.from([5]), leb(section.length), section);
+      found = true;
+    } else {
+      parts.push(b.subarray(p, end));
+    }
+    p = end;
+  }
+  assert.ok(found, 'withMemoryMax: the module defines no memory');
+  return Buffer.concat(parts);
+}
+
+// The initial page count of a module's defined memory.
+function initialPages(wasm) {
+  const m = new WebAssembly.Module(Buffer.from(wasm));
+  const inst = new WebAssembly.Instance(m, Object.fromEntries(WebAssembly.Module.imports(m).map((i) => [i.module, new Proxy({}, { get: () => () => 0 })])));
+  return inst.exports.memory.buffer.byteLength / 65536;
+}
+
+module.exports = {
+  withMemoryMax, initialPages,
+  parseJson, goUtf8, hexOf, strictBase64, expectedLine, EXPORTS, VALUE_FIELD,
+  rng, mix, seedFromEnv, probeHost, problem, show, short, assertNone,
+};
