@@ -8,7 +8,7 @@ const { RUNTIMES, artifact, manifest } = require('../testkit.js');
 
 for (const runtime of RUNTIMES) {
   test(`a request written by the arena's first allocation reaches the host (${runtime})`, async (t) => {
-    const host = await NdHost.load(artifact('initsend.wasm'), { runtime, manifest: manifest(['127.0.0.1']), quiet: true });
+    const host = await NdHost.load(artifact('initsend.wasm'), { runtime, manifest: manifest(['127.0.0.1']) });
     t.after(() => host.close());
     const r = await host.init();
     assert.equal(r.ok, false);
