@@ -380,10 +380,10 @@ ND_WS__PRIVATE size_t nd_ws__utf8(const unsigned char *s, const unsigned char *e
     return n + 1;
 }
 
-/* s as the inside of a JSON string. Valid JSON whatever the
-   bytes: '"', '\' and control characters are escaped, and invalid UTF-8
-   becomes U+FFFD one byte at a time, which is what Go's decoder on the host
-   side would make of it anyway. */
+/* s as the inside of a JSON string. Valid JSON whatever the bytes: '"',
+   '\' and control characters are escaped, and invalid UTF-8 becomes U+FFFD
+   one byte at a time, which is what Go's decoder on the host side would make
+   of it anyway. */
 ND_WS__PRIVATE void nd_ws__app_json(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str, *end = s + n, *run = s;
@@ -416,8 +416,8 @@ ND_WS__PRIVATE void nd_ws__app_json(const char *str, size_t n)
 /* ---- Extism blocks ------------------------------------------------------ */
 
 /* The whole input (h = 0: the input has no handle) or block h, n bytes,
-   copied into the arena with 8 NULs after them. Eight bytes per host call and
-   the tail byte by byte: hosts differ on reads past the end, so none is made. */
+   copied into the arena with 8 NULs after them. Hosts differ on reads past
+   the end (0, or a thrown RangeError), so none is ever made. */
 ND_WS__PRIVATE unsigned char *nd_ws__read(uint64_t h, uint64_t n)
 {
     unsigned char *buf = n >> 31 ? 0 : nd_ws__take((size_t)n + 8);
