@@ -200,31 +200,27 @@ ND_WS_DEF int32_t nd_ws__end(int kind, const char *err);
 #define ND_WS__ENTRY(exp) ND_WS__EXTERN_C int32_t nd_ws__user_##exp(void)
 #endif
 
+/* The body every callback shares: decode the input into e_, fill the typed
+   view v_ from it, call the handler, report its result. */
+#define ND_WS__ON(exp, kind, view_t, b64, fill, fn) \
+    ND_WS__ENTRY(exp) { \
+        nd_ws__event e_; view_t v_; \
+        if (nd_ws__begin(kind, &e_, b64)) return 1; \
+        fill; \
+        return nd_ws__end(kind, fn(&v_)); }
 #define ND_WS_ON_TEXT_MESSAGE(fn) \
-    ND_WS__ENTRY(nd_websocket_on_text_message) { \
-        nd_ws__event e_; nd_ws_text_message v_; \
-        if (nd_ws__begin(ND_WS__TEXT, &e_, 0)) return 1; \
-        v_.connection_id = e_.s[0]; v_.message = e_.s[1]; \
-        return nd_ws__end(ND_WS__TEXT, fn(&v_)); }
+    ND_WS__ON(nd_websocket_on_text_message, ND_WS__TEXT, nd_ws_text_message, 0, \
+              (v_.connection_id = e_.s[0], v_.message = e_.s[1]), fn)
 #define ND_WS_ON_BINARY_MESSAGE(fn) \
-    ND_WS__ENTRY(nd_websocket_on_binary_message) { \
-        nd_ws__event e_; nd_ws_binary_message v_; \
-        if (nd_ws__begin(ND_WS__BINARY, &e_, nd_ws__unbase64)) return 1; \
-        v_.connection_id = e_.s[0]; \
-        v_.data.ptr = (const unsigned char *)e_.s[1].ptr; v_.data.len = e_.s[1].len; \
-        return nd_ws__end(ND_WS__BINARY, fn(&v_)); }
+    ND_WS__ON(nd_websocket_on_binary_message, ND_WS__BINARY, nd_ws_binary_message, nd_ws__unbase64, \
+              (v_.connection_id = e_.s[0], v_.data.ptr = (const unsigned char *)e_.s[1].ptr, \
+               v_.data.len = e_.s[1].len), fn)
 #define ND_WS_ON_ERROR(fn) \
-    ND_WS__ENTRY(nd_websocket_on_error) { \
-        nd_ws__event e_; nd_ws_error v_; \
-        if (nd_ws__begin(ND_WS__ERROR, &e_, 0)) return 1; \
-        v_.connection_id = e_.s[0]; v_.error = e_.s[1]; \
-        return nd_ws__end(ND_WS__ERROR, fn(&v_)); }
+    ND_WS__ON(nd_websocket_on_error, ND_WS__ERROR, nd_ws_error, 0, \
+              (v_.connection_id = e_.s[0], v_.error = e_.s[1]), fn)
 #define ND_WS_ON_CLOSE(fn) \
-    ND_WS__ENTRY(nd_websocket_on_close) { \
-        nd_ws__event e_; nd_ws_close v_; \
-        if (nd_ws__begin(ND_WS__CLOSE, &e_, 0)) return 1; \
-        v_.connection_id = e_.s[0]; v_.reason = e_.s[1]; v_.code = e_.code; \
-        return nd_ws__end(ND_WS__CLOSE, fn(&v_)); }
+    ND_WS__ON(nd_websocket_on_close, ND_WS__CLOSE, nd_ws_close, 0, \
+              (v_.connection_id = e_.s[0], v_.reason = e_.s[1], v_.code = e_.code), fn)
 #define ND_WS_ON_INIT(fn) \
     ND_WS__EXTERN_C ND_WS__EXPORT("nd_on_init") int32_t nd_on_init(void) { \
         if (nd_ws__begin(ND_WS__INIT, 0, 0)) return 1; \

@@ -36,3 +36,12 @@ static const char *report(const char *kind, nd_ws_str id, const void *p, size_t 
                : NULL;
 }
 
+
+/* The binary, error and close callbacks of the test plugins: report what
+   they decoded, as above. */
+static const char *report_binary(const nd_ws_binary_message *m) { return report("binary", m->connection_id, m->data.ptr, m->data.len, 0); }
+static const char *report_error(const nd_ws_error *m) { return report("error", m->connection_id, m->error.ptr, m->error.len, 0); }
+static const char *report_close(const nd_ws_close *m) { return report("close", m->connection_id, m->reason.ptr, m->reason.len, &m->code); }
+ND_WS_ON_BINARY_MESSAGE(report_binary)
+ND_WS_ON_ERROR(report_error)
+ND_WS_ON_CLOSE(report_close)
