@@ -37,7 +37,7 @@ NDPS         := $(patsubst examples/%.json,$(BUILD)/%.ndp,$(wildcard examples/*.
 # Debian packages the build and the tests need.
 APT_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev binaryen wabt zip
 
-.PHONY: all examples test-plugins deps demo test size size-check readme-check install clean node-test
+.PHONY: all examples test-plugins deps demo test size size-check readme-check install install-check clean node-test
 all: examples
 
 examples: deps $(EXAMPLES:%=$(BUILD)/%.wasm) $(patsubst examples/%.json,$(BUILD)/%.ndp,$(wildcard examples/*.json))
@@ -108,6 +108,11 @@ $(BUILD)/readme.wasm: README.md nd_ws.h | $(BUILD)/.deps
 	$(WASM_CC) $(WASM_CFLAGS) -I. $(WASM_LDFLAGS) -o $@ $(BUILD)/readme.c > $(BUILD)/readme.link.log
 	@test -s $(BUILD)/readme.c && wasm-objdump -x $@ | grep -q nd_websocket_on_text_message
 
+# make install, into a scratch root.
+install-check:
+	rm -rf $(BUILD)/install && $(MAKE) --no-print-directory install DESTDIR=$(BUILD)/install PREFIX=/usr
+	cmp nd_ws.h $(BUILD)/install/usr/include/nd_ws.h
+
 -include tests/native.mk
 -include tests/bench/bench.mk
 
@@ -115,6 +120,7 @@ test: test-plugins
 	$(MAKE) --no-print-directory native-test
 	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory readme-check
+	$(MAKE) --no-print-directory install-check
 	$(MAKE) --no-print-directory size-check
 	$(MAKE) --no-print-directory node-test
 	$(MAKE) --no-print-directory bench-smoke
