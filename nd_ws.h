@@ -674,7 +674,7 @@ ND_WS__PRIVATE int nd_ws__name_is(int name, const nd_ws_str *key)
 {
     const char *n = nd_ws__names + name;
     size_t i = 0;
-    while (i < key->len && n[i] == key->ptr[i]) i++;
+    while (i < key->len && n[i] && n[i] == key->ptr[i]) i++; /* a key may hold NUL */
     return i == key->len && !n[i];
 }
 
