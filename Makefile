@@ -63,28 +63,30 @@ $(BUILD)/.deps: Makefile
 	  { echo "nd_ws's tests and demo need Node.js 20 with npm (Debian: apt-get install nodejs npm)"; exit 1; }
 	@mkdir -p $(BUILD) && touch $@
 
+# Compile, then strip with our own wasm-opt run (see OPT_FLAGS).
+define WASM_BUILD
+	$(WASM_CC) $(WASM_CFLAGS) $(WASM_LDFLAGS) -o $(BUILD)/$*.full.wasm $< > $(BUILD)/$*.link.log
+	$(WASM_OPT) $(OPT_FLAGS) $(BUILD)/$*.full.wasm -o $@
+endef
 $(BUILD)/%.wasm: examples/%.c nd_ws.h | $(BUILD)/.deps
-	$(WASM_CC) $(WASM_CFLAGS) $(WASM_LDFLAGS) -o $(BUILD)/$*.full.wasm $< > $(BUILD)/$*.link.log
-	$(WASM_OPT) $(OPT_FLAGS) $(BUILD)/$*.full.wasm -o $@
-
+	$(WASM_BUILD)
 $(BUILD)/%.wasm: tests/plugins/%.c tests/plugins/report.h nd_ws.h | $(BUILD)/.deps
-	$(WASM_CC) $(WASM_CFLAGS) $(WASM_LDFLAGS) -o $(BUILD)/$*.full.wasm $< > $(BUILD)/$*.link.log
-	$(WASM_OPT) $(OPT_FLAGS) $(BUILD)/$*.full.wasm -o $@
+	$(WASM_BUILD)
 
 # A .ndp is a zip of manifest.json and plugin.wasm, both at its root.
+# $(1): the plugin's .wasm, $(2): its manifest; the target is the .ndp.
+define NDP_PACK
+	rm -rf $(@:.ndp=.ndp-dir) $@ && mkdir -p $(@:.ndp=.ndp-dir)
+	cp $(2) $(@:.ndp=.ndp-dir)/manifest.json && cp $(1) $(@:.ndp=.ndp-dir)/plugin.wasm
+	cd $(@:.ndp=.ndp-dir) && zip -q -X ../$(@F) manifest.json plugin.wasm
+endef
 $(BUILD)/%.ndp: $(BUILD)/%.wasm examples/%.json
-	rm -rf $(BUILD)/ndp-$* $@ && mkdir -p $(BUILD)/ndp-$*
-	cp examples/$*.json $(BUILD)/ndp-$*/manifest.json && cp $< $(BUILD)/ndp-$*/plugin.wasm
-	cd $(BUILD)/ndp-$* && zip -q -X ../$*.ndp manifest.json plugin.wasm
+	$(call NDP_PACK,$<,examples/$*.json)
 $(BUILD)/client.ndp: $(BUILD)/client.wasm tests/plugins/client.json
-	rm -rf $(BUILD)/ndp-client $@ && mkdir -p $(BUILD)/ndp-client
-	cp tests/plugins/client.json $(BUILD)/ndp-client/manifest.json && cp $< $(BUILD)/ndp-client/plugin.wasm
-	cd $(BUILD)/ndp-client && zip -q -X ../client.ndp manifest.json plugin.wasm
+	$(call NDP_PACK,$<,tests/plugins/client.json)
 # The client plugin imports websocket_*; without the permission it must not load.
 $(BUILD)/noperm.ndp: $(BUILD)/client.wasm tests/plugins/noperm.json
-	rm -rf $(BUILD)/ndp-noperm $@ && mkdir -p $(BUILD)/ndp-noperm
-	cp tests/plugins/noperm.json $(BUILD)/ndp-noperm/manifest.json && cp $< $(BUILD)/ndp-noperm/plugin.wasm
-	cd $(BUILD)/ndp-noperm && zip -q -X ../noperm.ndp manifest.json plugin.wasm
+	$(call NDP_PACK,$<,tests/plugins/noperm.json)
 
 size: examples $(BUILD)/all4.wasm
 	@for p in $(EXAMPLES) all4; do echo "$$p.wasm $$(wc -c < $(BUILD)/$$p.wasm)"; done
