@@ -627,9 +627,6 @@ bad:
     return nd_ws__fail(e, ND_WS__E_NUMBER, p), (unsigned char *)0;
 }
 
-/* Strict RFC 4648 standard base64, decoded in place: length a multiple of 4,
-   '=' only as final padding, pad bits zero, so every accepted string is the
-   one encoding of its bytes. On error *bad is the offending character. */
 /* The 6-bit value of base64 character c, or -1. Range tests without
    branches: random data would defeat a branch predictor. */
 ND_WS__PRIVATE int nd_ws__b64val(int c)
@@ -639,6 +636,9 @@ ND_WS__PRIVATE int nd_ws__b64val(int c)
            ((((46 - c) & (c - 48)) >> 8) & 64);
 }
 
+/* Strict RFC 4648 standard base64, decoded in place: length a multiple of 4,
+   '=' only as final padding, pad bits zero, so every accepted string is the
+   one encoding of its bytes. On error *bad is the offending character. */
 ND_WS_DEF int nd_ws__unbase64(nd_ws_str *s, uint64_t *bad)
 {
     unsigned char *p = (unsigned char *)s->ptr, *d = p;
@@ -952,16 +952,16 @@ ND_WS__PRIVATE void nd_ws__begin_req(const char *id)
 ND_WS_DEF const char *nd_ws_connect(const char *url, const nd_ws_header *headers, size_t n_headers,
                                     const char *connection_id, nd_ws_str *new_id)
 {
-    nd_ws__begin_req(connection_id ? connection_id : "");
     size_t i;
+    if (!headers) n_headers = 0;
+    nd_ws__begin_req(connection_id ? connection_id : "");
     nd_ws__app_str(",\"url\":\"", url, nd_ws__strlen(url));
-    nd_ws__apps(",\"headers\":");
-    if (!headers || !n_headers) nd_ws__apps("null");
-    for (i = 0; headers && i < n_headers; i++) {
+    nd_ws__apps(n_headers ? ",\"headers\":" : ",\"headers\":null");
+    for (i = 0; i < n_headers; i++) {
         nd_ws__app_str(i ? ",\"" : "{\"", headers[i].name, nd_ws__strlen(headers[i].name));
         nd_ws__app_str(":\"", headers[i].value, nd_ws__strlen(headers[i].value));
     }
-    if (headers && n_headers) nd_ws__apps("}");
+    if (n_headers) nd_ws__apps("}");
     return nd_ws__call(nd_ws_extism_websocket_connect, "websocket_connect", new_id);
 }
 
