@@ -46,14 +46,15 @@
      register (smallest builds).
 
    ERRORS
-     Bad input (malformed JSON, wrong type, missing field, invalid base64 or
-     UTF-8), memory exhaustion and handler errors all end the same way: the
+     Bad input (malformed JSON, wrong type, missing field, invalid base64),
+     memory exhaustion and handler errors all end the same way: the
      handler is not called (for bad input), error_set gets a message such as
        nd_ws: nd_websocket_on_binary_message: field "data": invalid base64 at character 17
      the output is {"error":"<the same message, JSON-escaped>"} and the export
      returns 1. Success returns 0 with the output {"error":null}.
-     Text you send is always written as valid JSON: invalid UTF-8 becomes
-     U+FFFD, as the host's Go decoder would make it anyway.
+     UTF-8 is not checked, either way: bytes from 0x80 up in strings reach
+     your handler, and go into what you send, as they are. (Go sends only
+     valid UTF-8, and reads invalid UTF-8 you send as U+FFFD per byte.)
 
    HOST SERVICE, CONFIG, LOGGING  (see the declarations below)
      nd_ws_connect, nd_ws_send_text, nd_ws_send_binary, nd_ws_close_connection
@@ -115,7 +116,7 @@ typedef struct nd_ws_bytes { const unsigned char *ptr; size_t len; } nd_ws_bytes
 typedef struct nd_ws_text_message { nd_ws_str connection_id; nd_ws_str message; } nd_ws_text_message;
 typedef struct nd_ws_binary_message { nd_ws_str connection_id; nd_ws_bytes data; } nd_ws_binary_message;
 typedef struct nd_ws_error { nd_ws_str connection_id; nd_ws_str error; } nd_ws_error;
-typedef struct nd_ws_close { nd_ws_str connection_id; int32_t code; nd_ws_str reason; } nd_ws_close;
+typedef struct nd_ws_close { nd_ws_str connection_id; nd_ws_str reason; int32_t code; } nd_ws_close;
 
 /* One HTTP header for nd_ws_connect. */
 typedef struct nd_ws_header { const char *name; const char *value; } nd_ws_header;
@@ -181,18 +182,27 @@ ND_WS__USER("websocket_closeconnection") uint64_t nd_ws_extism_websocket_closeco
    A registered callback is a function nd_ws__user_<export>; the default
    exports call it through a weak reference, so an unregistered callback costs
    only a stub and pulls in none of its decoding code. */
-typedef struct nd_ws__event { nd_ws_str s[2]; int32_t code; } nd_ws__event;
+/* The decoded fields, in the layout each view has: the two strings, then
+   the int32 (the views start alike), then room for strings that are no
+   field (keys, unknown values). */
+typedef union nd_ws__event {
+    struct { nd_ws_str s[2]; int32_t code; nd_ws_str other; } f;
+    nd_ws_text_message text;
+    nd_ws_binary_message binary;
+    nd_ws_error error;
+    nd_ws_close close;
+} nd_ws__event;
 /* Decodes a base64 field in place; passed in only by the binary callback, so
    plugins without one link no base64 decoder. */
-typedef int (*nd_ws__decoder)(nd_ws_str *s, uint64_t *bad);
+typedef int (*nd_ws__decoder)(nd_ws_str *s, size_t *bad);
 enum { ND_WS__TEXT, ND_WS__BINARY, ND_WS__ERROR, ND_WS__CLOSE, ND_WS__INIT, ND_WS__RESPONSE };
 
-/* Reset the arena, read and decode the input of callback `kind`; non-zero
-   when the input was rejected (the error is already reported). */
-ND_WS_DEF int nd_ws__begin(int kind, nd_ws__event *ev, nd_ws__decoder b64);
-ND_WS_DEF int nd_ws__unbase64(nd_ws_str *s, uint64_t *bad);
+/* Reset the arena, read and decode the input of callback `kind`; NULL when
+   the input was rejected (the error is already reported). */
+ND_WS_DEF nd_ws__event *nd_ws__begin(int kind, const char *where, nd_ws__decoder b64);
+ND_WS_DEF int nd_ws__unbase64(nd_ws_str *s, size_t *bad);
 /* Report the handler's result: 0 for success, 1 after reporting err. */
-ND_WS_DEF int32_t nd_ws__end(int kind, const char *err);
+ND_WS_DEF int32_t nd_ws__end(const char *where, const char *err);
 
 #ifdef ND_WS_NO_DEFAULT_EXPORTS
 #define ND_WS__ENTRY(exp) ND_WS__EXTERN_C ND_WS__EXPORT(#exp) int32_t exp(void)
@@ -200,31 +210,21 @@ ND_WS_DEF int32_t nd_ws__end(int kind, const char *err);
 #define ND_WS__ENTRY(exp) ND_WS__EXTERN_C int32_t nd_ws__user_##exp(void)
 #endif
 
-/* The body every callback shares: decode the input into e_, fill the typed
-   view v_ from it, call the handler, report its result. */
-#define ND_WS__ON(exp, kind, view_t, b64, fill, fn) \
+/* The body every callback shares: decode the input into e_, call the
+   handler with its view, report its result. */
+#define ND_WS__ON(exp, kind, view, b64, fn) \
     ND_WS__ENTRY(exp) { \
-        nd_ws__event e_; view_t v_; \
-        if (nd_ws__begin(kind, &e_, b64)) return 1; \
-        fill; \
-        return nd_ws__end(kind, fn(&v_)); }
-#define ND_WS_ON_TEXT_MESSAGE(fn) \
-    ND_WS__ON(nd_websocket_on_text_message, ND_WS__TEXT, nd_ws_text_message, 0, \
-              (v_.connection_id = e_.s[0], v_.message = e_.s[1]), fn)
+        nd_ws__event *e_ = nd_ws__begin(kind, #exp, b64); \
+        return e_ ? nd_ws__end(#exp, fn(&e_->view)) : 1; }
+#define ND_WS_ON_TEXT_MESSAGE(fn) ND_WS__ON(nd_websocket_on_text_message, ND_WS__TEXT, text, 0, fn)
 #define ND_WS_ON_BINARY_MESSAGE(fn) \
-    ND_WS__ON(nd_websocket_on_binary_message, ND_WS__BINARY, nd_ws_binary_message, nd_ws__unbase64, \
-              (v_.connection_id = e_.s[0], v_.data.ptr = (const unsigned char *)e_.s[1].ptr, \
-               v_.data.len = e_.s[1].len), fn)
-#define ND_WS_ON_ERROR(fn) \
-    ND_WS__ON(nd_websocket_on_error, ND_WS__ERROR, nd_ws_error, 0, \
-              (v_.connection_id = e_.s[0], v_.error = e_.s[1]), fn)
-#define ND_WS_ON_CLOSE(fn) \
-    ND_WS__ON(nd_websocket_on_close, ND_WS__CLOSE, nd_ws_close, 0, \
-              (v_.connection_id = e_.s[0], v_.reason = e_.s[1], v_.code = e_.code), fn)
+    ND_WS__ON(nd_websocket_on_binary_message, ND_WS__BINARY, binary, nd_ws__unbase64, fn)
+#define ND_WS_ON_ERROR(fn) ND_WS__ON(nd_websocket_on_error, ND_WS__ERROR, error, 0, fn)
+#define ND_WS_ON_CLOSE(fn) ND_WS__ON(nd_websocket_on_close, ND_WS__CLOSE, close, 0, fn)
 #define ND_WS_ON_INIT(fn) \
     ND_WS__EXTERN_C ND_WS__EXPORT("nd_on_init") int32_t nd_on_init(void) { \
-        if (nd_ws__begin(ND_WS__INIT, 0, 0)) return 1; \
-        return nd_ws__end(ND_WS__INIT, fn()); }
+        if (!nd_ws__begin(ND_WS__INIT, "nd_on_init", 0)) return 1; \
+        return nd_ws__end("nd_on_init", fn()); }
 
 #ifndef ND_WS_NO_DEFAULT_EXPORTS
 ND_WS__EXPORT("nd_websocket_on_text_message") int32_t nd_websocket_on_text_message(void);
@@ -279,46 +279,52 @@ void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
 #endif
 
 /* base..top in use, top..end free. text: where the text being appended
-   began; broken: since then an append failed, or had to move the text's
-   tail to a new region. */
+   began (NULL when none is); broken: an append to it failed. */
 static struct { unsigned char *base, *top, *end, *text; int broken; } nd_ws__arena;
 
+/* The first region: all there is of a fixed arena. A growing arena starts
+   with room for a message, so that running out of memory can be reported
+   even when memory cannot grow at all. */
 #ifdef ND_WS_ARENA_SIZE
 static unsigned char nd_ws__arena_mem[ND_WS_ARENA_SIZE];
+#else
+static unsigned char nd_ws__arena_mem[256];
 #endif
 
 ND_WS__PRIVATE void nd_ws__reset(void)
 {
-#ifdef ND_WS_ARENA_SIZE
     if (!nd_ws__arena.base) {
         nd_ws__arena.base = nd_ws__arena.top = nd_ws__arena_mem;
         nd_ws__arena.end = nd_ws__arena_mem + sizeof nd_ws__arena_mem;
         ND_WS__POISON(nd_ws__arena_mem, sizeof nd_ws__arena_mem);
     }
-#endif
     ND_WS__POISON(nd_ws__arena.base, (size_t)(nd_ws__arena.top - nd_ws__arena.base));
     nd_ws__arena.top = nd_ws__arena.base;
+    nd_ws__arena.text = 0;
 }
 
 /* n bytes at the top, unaligned; NULL (and broken) when memory is exhausted. */
 ND_WS__PRIVATE unsigned char *nd_ws__take(size_t n)
 {
     unsigned char *p = nd_ws__arena.top;
-    size_t room = (size_t)(nd_ws__arena.end - p);
-    if (n > room) {
+    if (n > (size_t)(nd_ws__arena.end - p)) {
 #ifndef ND_WS_ARENA_SIZE
-        /* Grow in place while the arena owns the end of memory; when
-           something else (malloc) has grown it since, start a new region at
-           the current end. Memory that malloc owns is never touched. */
-        unsigned char *top = (unsigned char *)(__builtin_wasm_memory_size(0) << 16);
-        size_t need = n - (top == nd_ws__arena.end ? room : 0), pages = (need >> 16) + 1;
-        if (need >> 31 || __builtin_wasm_memory_grow(0, pages) == (size_t)-1) goto fail;
-        if (top != nd_ws__arena.end) {
-            /* A text begun in the old region can only move while empty. */
-            nd_ws__arena.broken |= nd_ws__arena.text != p;
-            nd_ws__arena.base = nd_ws__arena.text = p = top;
+        /* Grow in place while the arena owns the end of memory; else (the
+           first region, or malloc has grown memory since) start a new region
+           at the end and take the text being appended along. Memory that
+           malloc owns is never touched. */
+        unsigned char *mem = (unsigned char *)(__builtin_wasm_memory_size(0) << 16), *text = nd_ws__arena.text;
+        int moves = mem != nd_ws__arena.end;
+        size_t keep = moves && text ? (size_t)(p - text) : 0, pages;
+        if (n >> 31) goto fail;
+        pages = ((moves ? n + keep : n - (size_t)(mem - p)) + 0xffff) >> 16;
+        if (__builtin_wasm_memory_grow(0, pages) == (size_t)-1) goto fail;
+        if (moves) {
+            if (text) __builtin_memcpy(nd_ws__arena.text = mem, text, keep);
+            nd_ws__arena.base = mem;
+            p = mem + keep;
         }
-        nd_ws__arena.end = top + (pages << 16);
+        nd_ws__arena.end = mem + (pages << 16);
 #else
         goto fail;
 #endif
@@ -352,58 +358,29 @@ ND_WS__PRIVATE void nd_ws__app(const void *s, size_t n)
 
 ND_WS__PRIVATE void nd_ws__apps(const char *s) { nd_ws__app(s, nd_ws__strlen(s)); }
 
-ND_WS__PRIVATE void nd_ws__app_num(int64_t v)
+/* u in decimal */
+ND_WS__PRIVATE void nd_ws__app_dec(uint32_t u)
 {
-    char num[24], *d = num + sizeof num;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do *--d = (char)('0' + u % 10); while (u /= 10);
-    if (v < 0) *--d = '-';
-    nd_ws__app(d, (size_t)(num + sizeof num - d));
+    unsigned char *d;
+    if (u > 9) nd_ws__app_dec(u / 10);
+    if ((d = nd_ws__take(1))) *d = (unsigned char)('0' + u % 10);
 }
 
-/* Length of the valid UTF-8 sequence at s, before end (RFC 3629: shortest
-   form, no surrogates, at most U+10FFFF), 0 if invalid. */
-ND_WS__PRIVATE size_t nd_ws__utf8(const unsigned char *s, const unsigned char *end)
-{
-    unsigned c = s[0], n = (c >= 0xc2) + (c >= 0xe0) + (c >= 0xf0), i;
-    if (c < 0x80) return 1;
-    /* The second byte's range is narrower after E0, ED, F0 and F4. */
-    if (!n || c > 0xf4 || (size_t)(end - s) <= n || (c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
-        (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-        return 0;
-    for (i = 1; i <= n; i++)
-        if ((s[i] & 0xc0) != 0x80) return 0;
-    return n + 1;
-}
-
-/* s as the inside of a JSON string. Valid JSON whatever the bytes: '"',
-   '\' and control characters are escaped, and invalid UTF-8 becomes U+FFFD
-   one byte at a time, which is what Go's decoder on the host side would make
-   of it anyway. */
+/* s as the inside of a JSON string: '"', '\' and control characters
+   escaped. Other bytes go as they are: Go's decoder on the host side turns
+   invalid UTF-8 into U+FFFD, byte by byte. */
 ND_WS__PRIVATE void nd_ws__app_json(const char *str, size_t n)
 {
+    static char esc[6] = {'\\', 'u', '0', '0'}; /* static: no stack frame */
     const unsigned char *s = (const unsigned char *)str, *end = s + n, *run = s;
-    char esc[6] = {'\\', 'u', '0', '0'};
-    size_t k;
-    while (s < end) {
+    for (; s < end; s++) {
         unsigned c = *s;
-        /* Printable ASCII, the common case, needs no UTF-8 check. */
-        if (c - 0x20 < 0x60 ? c != '"' && c != '\\' && (k = 1) : c >= 0x80 && (k = nd_ws__utf8(s, end))) {
-            s += k;
-            continue;
-        }
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
         nd_ws__app(run, (size_t)(s - run));
-        run = ++s;
-        if (c >= 0x80) {
-            nd_ws__app("\xef\xbf\xbd", 3);
-            continue;
-        }
-        esc[1] = (char)c;
-        if (c < 0x20) {
-            esc[1] = 'u';
-            esc[4] = (char)('0' + (c >> 4));
-            esc[5] = (char)((c & 15) + ((c & 15) < 10 ? '0' : 'a' - 10));
-        }
+        run = s + 1;
+        esc[1] = (char)(c < 0x20 ? 'u' : c);
+        esc[4] = (char)('0' + (c >> 4));
+        esc[5] = "0123456789abcdef"[c & 15];
         nd_ws__app(esc, c < 0x20 ? 6 : 2);
     }
     nd_ws__app(run, (size_t)(s - run));
@@ -412,51 +389,34 @@ ND_WS__PRIVATE void nd_ws__app_json(const char *str, size_t n)
 /* ---- Extism blocks ------------------------------------------------------ */
 
 /* The whole input (h = 0: the input has no handle) or block h, n bytes,
-   copied into the arena with 8 NULs after them. Hosts differ on reads past
+   copied into the arena with a NUL after them. Hosts differ on reads past
    the end (0, or a thrown RangeError), so none is ever made. */
 ND_WS__PRIVATE unsigned char *nd_ws__read(uint64_t h, uint64_t n)
 {
-    unsigned char *buf = n >> 31 ? 0 : nd_ws__take((size_t)n + 8);
+    unsigned char *buf = n >> 31 ? 0 : nd_ws__take((size_t)n + 1);
     uint64_t i = 0, v;
     if (!buf) return 0;
-    /* From 8 bytes on, the tail is one more 8-byte load that overlaps the
-       one before: never more than one host call per 8 bytes. */
-    if (n < 8)
-        for (; i < n; i++) buf[i] = (unsigned char)(h ? nd_ws_extism_load_u8(h + i) : nd_ws_extism_input_load_u8(i));
-    else
-        for (;; i = i + 16 <= n ? i + 8 : n - 8) {
-            v = h ? nd_ws_extism_load_u64(h + i) : nd_ws_extism_input_load_u64(i);
-            __builtin_memcpy(buf + i, &v, 8);
-            if (i + 8 == n) break;
-        }
-    __builtin_memset(buf + n, 0, 8); /* the scanner reads 8 bytes at a time */
+    for (; i + 8 <= n; i += 8) {
+        v = h ? nd_ws_extism_load_u64(h + i) : nd_ws_extism_input_load_u64(i);
+        __builtin_memcpy(buf + i, &v, 8);
+    }
+    for (; i < n; i++) buf[i] = (unsigned char)(h ? nd_ws_extism_load_u8(h + i) : nd_ws_extism_input_load_u8(i));
+    buf[n] = 0; /* where the scanner stops */
     return buf;
-}
-
-/* Store n bytes of p into block h from offset at; returns the offset after. */
-ND_WS__PRIVATE uint64_t nd_ws__store(uint64_t h, uint64_t at, const void *p, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)p;
-    uint64_t v;
-    size_t i = 0;
-    /* As in nd_ws__read: an overlapping last store instead of a byte tail. */
-    if (n < 8)
-        for (; i < n; i++) nd_ws_extism_store_u8(h + at + i, s[i]);
-    else
-        for (;; i = i + 16 <= n ? i + 8 : n - 8) {
-            __builtin_memcpy(&v, s + i, 8);
-            nd_ws_extism_store_u64(h + at + i, v);
-            if (i + 8 == n) break;
-        }
-    return at + n;
 }
 
 /* A new block holding n bytes of p; 0 for n = 0 (the Rust kernel's alloc(0)
    is 0 too) or when the host is out of memory. */
 ND_WS__PRIVATE uint64_t nd_ws__block(const void *p, size_t n)
 {
-    uint64_t h = n ? nd_ws_extism_alloc(n) : 0;
-    if (h) nd_ws__store(h, 0, p, n);
+    const unsigned char *s = (const unsigned char *)p;
+    uint64_t h = n ? nd_ws_extism_alloc(n) : 0, v;
+    size_t i = 0;
+    for (; h && i + 8 <= n; i += 8) {
+        __builtin_memcpy(&v, s + i, 8);
+        nd_ws_extism_store_u64(h + i, v);
+    }
+    for (; h && i < n; i++) nd_ws_extism_store_u8(h + i, s[i]);
     return h;
 }
 
@@ -470,9 +430,12 @@ ND_WS__PRIVATE void nd_ws__begin_text(void)
    length; NULL when it could not be appended whole. */
 ND_WS__PRIVATE char *nd_ws__done(size_t *n)
 {
+    unsigned char *text;
     nd_ws__app("", 1);
-    *n = (size_t)(nd_ws__arena.top - nd_ws__arena.text) - 1;
-    return nd_ws__arena.broken ? 0 : (char *)nd_ws__arena.text;
+    text = nd_ws__arena.text;
+    nd_ws__arena.text = 0;
+    *n = (size_t)(nd_ws__arena.top - text) - 1;
+    return nd_ws__arena.broken ? 0 : (char *)text;
 }
 
 /* ---- JSON ------------------------------------------------------------------
@@ -485,12 +448,35 @@ ND_WS__PRIVATE char *nd_ws__done(size_t *n)
 static const char nd_ws__names[] = "connectionId\0message\0data\0error\0reason\0code\0newConnectionId";
 enum { ND_WS__F_ID = 0, ND_WS__F_MESSAGE = 13, ND_WS__F_DATA = 21, ND_WS__F_ERROR = 26,
        ND_WS__F_REASON = 32, ND_WS__F_CODE = 39, ND_WS__F_NEWID = 44 };
-/* Field types; from B64 on, null is allowed (Go writes a nil byte slice as
-   null; host responses may hold null), and OPT fields may be missing. */
-enum { ND_WS__T_NONE, ND_WS__T_STR, ND_WS__T_INT, ND_WS__T_B64, ND_WS__T_OPT };
 
-/* Per kind, up to three fields {name, type}: the first two land in ev->s[0]
-   and ev->s[1], an int32 in ev->code. */
+/* What went wrong (E_*, syntax errors first) and field types (T_*), each
+   named by the offset of its text here. The texts are built up one by one
+   so the offsets can be taken with sizeof. */
+#define ND_WS__X1 ""
+#define ND_WS__X2 ND_WS__X1 "\0unexpected end of input"
+#define ND_WS__X3 ND_WS__X2 "\0unexpected character"
+#define ND_WS__X4 ND_WS__X3 "\0invalid number"
+#define ND_WS__X5 ND_WS__X4 "\0control character in string"
+#define ND_WS__X6 ND_WS__X5 "\0invalid escape"
+#define ND_WS__X7 ND_WS__X6 "\0expected "
+#define ND_WS__X8 ND_WS__X7 "\0invalid base64"
+#define ND_WS__X9 ND_WS__X8 "\0missing field \""
+#define ND_WS__X10 ND_WS__X9 "\0out of memory"
+#define ND_WS__X11 ND_WS__X10 "\0a string"
+#define ND_WS__X12 ND_WS__X11 "\0an integer in int32 range"
+#define ND_WS__X13 ND_WS__X12 "\0base64 or null"
+#define ND_WS__X14 ND_WS__X13 "\0a string or null"
+static const char nd_ws__texts[] = ND_WS__X14;
+enum { ND_WS__E_EOF = sizeof ND_WS__X1, ND_WS__E_CHAR = sizeof ND_WS__X2, ND_WS__E_NUMBER = sizeof ND_WS__X3,
+       ND_WS__E_CONTROL = sizeof ND_WS__X4, ND_WS__E_ESCAPE = sizeof ND_WS__X5, ND_WS__E_TYPE = sizeof ND_WS__X6,
+       ND_WS__E_BASE64 = sizeof ND_WS__X7, ND_WS__E_MISSING = sizeof ND_WS__X8, ND_WS__E_MEMORY = sizeof ND_WS__X9,
+       /* from B64 on, null is allowed (Go writes a nil byte slice as null;
+          host responses may hold null), and OPT fields may be missing */
+       ND_WS__T_NONE = 0, ND_WS__T_STR = sizeof ND_WS__X10, ND_WS__T_INT = sizeof ND_WS__X11,
+       ND_WS__T_B64 = sizeof ND_WS__X12, ND_WS__T_OPT = sizeof ND_WS__X13 };
+
+/* Per kind, up to three fields {name, type}: the first two land in
+   ev->f.s[0] and ev->f.s[1], an int32 in ev->f.code. */
 static const unsigned char nd_ws__spec[6][3][2] = {
     {{ND_WS__F_ID, ND_WS__T_STR}, {ND_WS__F_MESSAGE, ND_WS__T_STR}},
     {{ND_WS__F_ID, ND_WS__T_STR}, {ND_WS__F_DATA, ND_WS__T_B64}},
@@ -500,74 +486,67 @@ static const unsigned char nd_ws__spec[6][3][2] = {
     {{ND_WS__F_ERROR, ND_WS__T_OPT}, {ND_WS__F_NEWID, ND_WS__T_OPT}},
 };
 
-/* Why input was rejected. Codes below E_TYPE are JSON syntax errors. */
-enum { ND_WS__E_EOF = 1, ND_WS__E_CHAR, ND_WS__E_NUMBER, ND_WS__E_CONTROL, ND_WS__E_UTF8, ND_WS__E_ESCAPE,
-       ND_WS__E_TYPE, ND_WS__E_BASE64, ND_WS__E_MISSING, ND_WS__E_MEMORY };
-static const char *const nd_ws__what[] = {
-    "", "unexpected end of input", "unexpected character", "invalid number",
-    "control character in string", "invalid UTF-8", "invalid escape", "expected ",
-    "invalid base64", "missing field \"", "out of memory"};
-static const char *const nd_ws__types[] = {"", "a string", "an integer in int32 range", "base64 or null",
-                                           "a string or null"};
-typedef struct nd_ws__err {
-    int code, field, type; /* field: offset in nd_ws__names, or -1 */
-    uint64_t at;           /* byte of the input, or character of a base64 value */
-    const unsigned char *pos;
-} nd_ws__err;
+/* The last rejection: what (E_*), which field of which expected type, and
+   where (a byte of the input, or a character of a base64 value); pos and
+   end are the culprit and the end of the text scanned. Also the value of
+   the last number scanned, and whether it is outside int32. */
+static struct {
+    int code, field, type;
+    size_t at;
+    const unsigned char *pos, *end;
+    int32_t num;
+    int big;
+} nd_ws__e;
+
+/* Record a rejection at pos (at the end, the end is at fault); returns NULL
+   for the scanners to pass on. */
+ND_WS__PRIVATE unsigned char *nd_ws__fail(int code, const unsigned char *pos)
+{
+    nd_ws__e.code = pos == nd_ws__e.end ? ND_WS__E_EOF : code;
+    nd_ws__e.pos = pos;
+    return 0;
+}
 
 /* The scanner relies on the NUL that nd_ws__read puts after the input: a
-   NUL ends every token, and is the end of input when it is at `end` (a raw
-   NUL anywhere else is an error anyway). So no bound is ever checked. */
+   NUL ends every token, so no bound is ever checked; the one at `end` is
+   the end of input, one anywhere else an error anyway. */
 ND_WS__PRIVATE unsigned char *nd_ws__ws(unsigned char *p)
 {
     while (*p <= ' ' && 0x100002600ull >> *p & 1) p++; /* space, \t, \n, \r */
     return p;
 }
 
-ND_WS__PRIVATE int nd_ws__fail(nd_ws__err *e, int code, const unsigned char *pos)
-{
-    e->pos = pos;
-    return e->code = code;
-}
-
-/* The string whose opening quote is at p, unescaped in place into out and
-   NUL-terminated; returns the end of its JSON text, or NULL with e set. */
-ND_WS__PRIVATE unsigned char *nd_ws__str(unsigned char *p, const unsigned char *end, nd_ws_str *out, nd_ws__err *e)
+/* The string whose opening quote is at p, unescaped in place and
+   NUL-terminated; returns the end of its JSON text, or NULL. Bytes from
+   0x80 up are copied as they are (Go only ever sends valid UTF-8). */
+ND_WS__PRIVATE unsigned char *nd_ws__str(unsigned char *p, nd_ws_str *out)
 {
     static const char esc[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
-    unsigned char *d = ++p, *start = p;
-    unsigned long c, hi = 0, k;
-    uint64_t w, ones = 0x0101010101010101u, high = ones << 7;
+    unsigned char *d = ++p;
+    uint32_t c, hi = 0, lo, k;
+    out->ptr = (const char *)p;
     for (;;) {
-        /* Eight bytes at a time while none is special ('"', '\\', below
-           0x20 or above 0x7f): the NULs after the input stop this in time. */
-        __builtin_memcpy(&w, p, 8);
-        if (!(((w - ones * 0x20) | ((w ^ ones * '"') - ones) | ((w ^ ones * '\\') - ones) | w) & high)) {
-            __builtin_memcpy(d, &w, 8);
-            p += 8;
-            d += 8;
-            hi = 0;
-            continue;
-        }
+        lo = hi;
+        hi = 0;
         if ((c = *p++) == '"') break;
-        if (c < 0x20) return nd_ws__fail(e, p - 1 == end ? ND_WS__E_EOF : ND_WS__E_CONTROL, p - 1), (unsigned char *)0;
+        if (c < 0x20) return nd_ws__fail(ND_WS__E_CONTROL, p - 1);
         if (c == '\\') {
             c = *p++;
             if (c == 'u') {
-                for (c = 0, k = 0; k < 4; k++) {
+                for (c = 0, k = 4; k--;) {
                     unsigned x = *p++, v = x - '0';
-                    if (v > 9 && (v = (x | 32) - 'a' + 10) - 10 > 5)
-                        return nd_ws__fail(e, ND_WS__E_ESCAPE, p - 1), (unsigned char *)0;
+                    if (v > 9 && (v = (x | 32) - 'a' + 10) - 10 > 5) return nd_ws__fail(ND_WS__E_ESCAPE, p - 1);
                     c = c << 4 | v;
                 }
                 /* A surrogate pair is one code point. A lone surrogate becomes
                    U+FFFD, as in Go's decoder: a high one is written as such
                    and overwritten if its low half follows. */
-                if (hi && c >> 10 == 0x37) {
-                    c = 0x10000 + ((hi - 0xd800) << 10) + (c - 0xdc00);
+                if (lo && c >> 10 == 0x37) {
+                    c = 0x10000 + ((lo - 0xd800) << 10) + (c - 0xdc00);
                     d -= 3;
+                } else if (c >> 10 == 0x36) {
+                    hi = c;
                 }
-                hi = c >> 10 == 0x36 ? c : 0;
                 if (c >> 11 == 0x1b) c = 0xfffd;
                 k = c < 0x80 ? 0 : c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
                 *d++ = (unsigned char)((0xf0e0c000u >> 8 * k & 0xff) | c >> 6 * k);
@@ -575,96 +554,67 @@ ND_WS__PRIVATE unsigned char *nd_ws__str(unsigned char *p, const unsigned char *
                 continue;
             }
             for (k = 0; esc[k] && (unsigned char)esc[k] != c; k += 2) {}
-            if (!esc[k]) return nd_ws__fail(e, p - 1 == end ? ND_WS__E_EOF : ND_WS__E_ESCAPE, p - 1), (unsigned char *)0;
+            if (!esc[k]) return nd_ws__fail(ND_WS__E_ESCAPE, p - 1);
             c = (unsigned char)esc[k + 1];
-        } else if (c >= 0x80) {
-            if (!(k = nd_ws__utf8(p - 1, end))) return nd_ws__fail(e, ND_WS__E_UTF8, p - 1), (unsigned char *)0;
-            for (p--; k--;) *d++ = *p++;
-            hi = 0;
-            continue;
         }
-        hi = 0;
         *d++ = (unsigned char)c;
     }
     *d = 0;
-    out->ptr = (const char *)start;
-    out->len = (size_t)(d - start);
+    out->len = (size_t)(d - (unsigned char *)out->ptr);
     return p;
 }
 
+/* The end of the run of digits at p, or NULL if there is none. */
 ND_WS__PRIVATE unsigned char *nd_ws__digits(unsigned char *p)
 {
+    unsigned char *q = p;
     while (ND_WS__DIGIT(*p)) p++;
-    return p;
+    return p == q ? nd_ws__fail(ND_WS__E_NUMBER, p) : p;
 }
 
-/* The number at p per RFC 8259; returns its end, or NULL with e set. *v is
-   its value if it is an integer in int32 range, else some value outside. */
-ND_WS__PRIVATE unsigned char *nd_ws__num(unsigned char *p, int64_t *v, nd_ws__err *e)
+/* The number at p per RFC 8259; returns its end, or NULL. nd_ws__e.big is
+   0 when it is an integer in int32 range, and then nd_ws__e.num is its value. */
+ND_WS__PRIVATE unsigned char *nd_ws__num(unsigned char *p)
 {
-    int neg = *p == '-';
-    int64_t x = 0;
-    p += neg;
-    if (!ND_WS__DIGIT(*p)) goto bad;
-    if (*p == '0') p++; /* no leading zeros: what follows 0 ends the number */
-    else
-        for (; ND_WS__DIGIT(*p); p++)
-            if (x >> 32 == 0) x = x * 10 + (*p - '0');
-    *v = neg ? -x : x;
-    if (*p == '.') {
-        if (!ND_WS__DIGIT(*++p)) goto bad;
-        p = nd_ws__digits(p);
-        *v = INT64_MAX; /* a fraction or exponent makes no integer, whatever the value */
+    uint32_t x = 0, neg = *p == '-', big = 0;
+    unsigned char *q = p += neg;
+    if (!(p = nd_ws__digits(p))) return 0;
+    if (*q == '0' && p > q + 1) return nd_ws__fail(ND_WS__E_NUMBER, q + 1); /* no leading zeros */
+    for (; q < p; q++) {
+        big |= x > 214748364; /* another digit may not fit */
+        x = x * 10 + (*q - '0');
     }
-    if ((*p | 32) == 'e') {
-        p += p[1] == '+' || p[1] == '-';
-        if (!ND_WS__DIGIT(*++p)) goto bad;
-        p = nd_ws__digits(p);
-        *v = INT64_MAX;
-    }
+    if (*p == '.' && !(big = 1, p = nd_ws__digits(p + 1))) return 0;
+    if ((*p | 32) == 'e' && !(big = 1, p = nd_ws__digits(p + 1 + (p[1] == '+' || p[1] == '-')))) return 0;
+    nd_ws__e.big = big | (x > 0x7fffffffu + neg);
+    nd_ws__e.num = (int32_t)(neg ? 0u - x : x);
     return p;
-bad:
-    return nd_ws__fail(e, ND_WS__E_NUMBER, p), (unsigned char *)0;
 }
 
-/* The 6-bit value of base64 character c, or -1. Range tests without
-   branches: random data would defeat a branch predictor. */
+/* The 6-bit value of base64 character c, or -1. */
 ND_WS__PRIVATE int nd_ws__b64val(int c)
 {
-    return -1 + ((((64 - c) & (c - 91)) >> 8) & (c - 64)) + ((((96 - c) & (c - 123)) >> 8) & (c - 70)) +
-           ((((47 - c) & (c - 58)) >> 8) & (c + 5)) + ((((42 - c) & (c - 44)) >> 8) & 63) +
-           ((((46 - c) & (c - 48)) >> 8) & 64);
+    return (unsigned)c - 'A' < 26 ? c - 'A' : (unsigned)c - 'a' < 26 ? c - 'a' + 26 : ND_WS__DIGIT(c) ? c + 4 :
+           c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
 /* Strict RFC 4648 standard base64, decoded in place: length a multiple of 4,
    '=' only as final padding, pad bits zero, so every accepted string is the
    one encoding of its bytes. On error *bad is the offending character. */
-ND_WS_DEF int nd_ws__unbase64(nd_ws_str *s, uint64_t *bad)
+ND_WS_DEF int nd_ws__unbase64(nd_ws_str *s, size_t *bad)
 {
     unsigned char *p = (unsigned char *)s->ptr, *d = p;
-    size_t n = s->len, i, j;
+    size_t n = s->len, i, pad = n && p[n - 1] == '=';
+    uint32_t v = 0, bits = 0;
     if (n % 4) return *bad = n, 0;
-    for (i = 0; i < n; i += 4, d += 3) {
-        int a = nd_ws__b64val(p[i]), b = nd_ws__b64val(p[i + 1]), c = nd_ws__b64val(p[i + 2]),
-            e = nd_ws__b64val(p[i + 3]);
-        uint32_t v;
-        if ((a | b | c | e) < 0) {
-            /* Only the last quad may end in '=' or "==", and then the bits
-               the padding leaves over must be zero. */
-            for (j = 0; nd_ws__b64val(p[i + j]) >= 0; j++) {}
-            if (i + 4 != n || j < 2 || p[i + j] != '=' || p[i + 3] != '=') return *bad = i + j, 0;
-            v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)(j == 3 ? c : 0) << 6;
-            if (v & ((1u << 8 * (4 - j)) - 1)) return *bad = i + j - 1, 0;
-            d[0] = (unsigned char)(v >> 16);
-            d[1] = (unsigned char)(v >> 8);
-            d += j - 1;
-            break;
-        }
-        v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)e;
-        d[0] = (unsigned char)(v >> 16);
-        d[1] = (unsigned char)(v >> 8);
-        d[2] = (unsigned char)v;
+    pad += pad && p[n - 2] == '=';
+    for (i = 0; i < n - pad; i++) {
+        int x = nd_ws__b64val(p[i]);
+        if (x < 0) return *bad = i, 0;
+        v = v << 6 | (uint32_t)x;
+        if ((bits += 6) >= 8) *d++ = (unsigned char)(v >> (bits -= 8));
     }
+    if (v & ((1u << bits) - 1)) return *bad = i - 1, 0; /* the bits padding leaves over */
     *d = 0;
     s->len = (size_t)(d - p);
     return 1;
@@ -673,133 +623,121 @@ ND_WS_DEF int nd_ws__unbase64(nd_ws_str *s, uint64_t *bad)
 ND_WS__PRIVATE int nd_ws__name_is(int name, const nd_ws_str *key)
 {
     const char *n = nd_ws__names + name;
-    size_t i = 0;
-    while (i < key->len && n[i] && n[i] == key->ptr[i]) i++; /* a key may hold NUL */
-    return i == key->len && !n[i];
+    size_t i;
+    for (i = 0; n[i] == key->ptr[i]; i++) /* both end in NUL; a key may also hold one */
+        if (!n[i]) return i == key->len;
+    return 0;
 }
 
-ND_WS__PRIVATE int nd_ws__parse(int kind, unsigned char *p, size_t len, nd_ws__event *ev, nd_ws__err *e,
-                                nd_ws__decoder b64)
+/* Scan the len bytes at p (a NUL after them) as the input of callback kind;
+   0 when valid, with the fields in ev, else the error code (see nd_ws__e). */
+ND_WS__PRIVATE int nd_ws__parse(int kind, unsigned char *p, size_t len, nd_ws__event *ev, nd_ws__decoder b64)
 {
-    /* What comes next: a value, a key, ':', or ',' / a closing bracket. */
-    enum { VALUE, KEY, COLON, NEXT };
-    unsigned char *start = p, *end = p + len, *bits = nd_ws__take(len / 8 + 1), *at, c;
+    unsigned char *start = p, *end = p + len, *bits = nd_ws__take(len / 8 + 1), *at;
     const unsigned char(*spec)[2] = nd_ws__spec[kind];
-    unsigned state = VALUE, depth = 0, obj = 0, first = 0, seen = 0, f = 3, type = 0;
-    int code = ND_WS__E_MEMORY;
-    nd_ws_str s;
-    int64_t v;
+    unsigned depth = 0, seen = 0, f = 3, type = 0, obj;
+    int code;
 
-    ev->s[0].ptr = ev->s[1].ptr = "";
-    ev->s[0].len = ev->s[1].len = 0;
-    if (!bits) return e->at = len, e->code = code;
-    for (;;) {
-        at = p = nd_ws__ws(p);
-        code = ND_WS__E_EOF;
-        c = *p;
-        if (p == end) {
-            if (state == NEXT && !depth) break;
-            goto fail;
-        }
-        code = ND_WS__E_CHAR;
-        if ((state == NEXT || first) && c == ']' + 32 * obj && depth) { /* also {} and [] */
-            p++;
-            obj = --depth && bits[(depth - 1) / 8] >> (depth - 1) % 8 & 1;
-            state = NEXT;
-            first = 0;
-            continue;
-        }
-        first = 0;
-        if (state == NEXT) {
-            if (c != ',' || !depth) goto fail;
-            p++;
-            state = obj ? KEY : VALUE;
-            continue;
-        }
-        if (state == KEY) {
-            if (c != '"') goto fail;
-            if (!(p = nd_ws__str(p, end, &s, e))) goto fail_e;
-            /* At depth 1 a key may name a field of the callback: the value
-               that follows is checked against its type and kept. */
-            for (f = 0; f < 3 && (depth != 1 || !spec[f][1] || !nd_ws__name_is(spec[f][0], &s)); f++) {}
-            type = f < 3 ? spec[f][1] : 0;
-            state = COLON;
-            continue;
-        }
-        if (state == COLON) {
-            if (c != ':') goto fail;
-            p++;
-            state = VALUE;
-            continue;
-        }
-        state = NEXT;
-        if (f < 3) seen |= 1u << f;
-        if (!depth && c != '{') goto fail; /* the input must be an object */
-        if (c == '{' || c == '[') {
-            if (type) goto wrong_type;
-            obj = c == '{';
-            bits[depth / 8] = (unsigned char)((bits[depth / 8] & ~(1u << depth % 8)) | obj << depth % 8);
-            depth++;
-            p++;
-            first = 1;
-            state = obj ? KEY : VALUE;
-        } else if (c == '"') {
-            if (type == ND_WS__T_INT) goto wrong_type;
-            if (!(p = nd_ws__str(p, end, type ? &ev->s[f] : &s, e))) goto fail_e;
-            if (type == ND_WS__T_B64 && b64 && !b64(&ev->s[f], &e->at)) {
-                code = ND_WS__E_BASE64;
-                goto field;
-            }
-        } else if (c == '-' || ND_WS__DIGIT(c)) {
-            if (type && type != ND_WS__T_INT) goto wrong_type;
-            if (!(p = nd_ws__num(p, &v, e))) goto fail_e;
-            if (type && v != (int32_t)v) goto wrong_type;
-            if (type) ev->code = (int32_t)v;
-        } else {
-            const char *l = &"true\0false\0null"[c == 't' ? 0 : c == 'f' ? 5 : 11];
-            while (*l && *p == (unsigned char)*l) p++, l++;
-            if (*l) goto fail;
-            if (type && (c != 'n' || type < ND_WS__T_B64)) goto wrong_type;
-            if (type) ev->s[f].ptr = "", ev->s[f].len = 0; /* null: a later duplicate resets the field */
-        }
-        f = 3;
-        type = 0;
+    ev->f.s[0].ptr = ev->f.s[1].ptr = "";
+    ev->f.s[0].len = ev->f.s[1].len = 0;
+    nd_ws__e.end = end;
+    if (!bits) return nd_ws__e.code = ND_WS__E_MEMORY;
+value: /* a value at p; at depth 1, of field f (if f < 3) */
+    at = p = nd_ws__ws(p);
+    if (!depth && *p != '{') goto fail; /* the input must be an object */
+    if (*p == '{' || *p == '[') {
+        if (type) goto wrong_type;
+        obj = *p == '{';
+        bits[depth / 8] = (unsigned char)((bits[depth / 8] & ~(1u << depth % 8)) | obj << depth % 8);
+        depth++;
+        p = nd_ws__ws(p + 1);
+        if (*p == ']' + 32 * obj) goto pop; /* {} or [] */
+        if (obj) goto key;
+        goto value;
     }
+    if (*p == '"') {
+        if (type == ND_WS__T_INT) goto wrong_type;
+        if (!(p = nd_ws__str(p, type ? &ev->f.s[f] : &ev->f.other))) goto fail_e;
+        if (type == ND_WS__T_B64 && b64 && !b64(&ev->f.s[f], &nd_ws__e.at)) {
+            code = ND_WS__E_BASE64;
+            goto field;
+        }
+    } else if (*p == '-' || ND_WS__DIGIT(*p)) {
+        if (type && type != ND_WS__T_INT) goto wrong_type;
+        if (!(p = nd_ws__num(p))) goto fail_e;
+        if (type && nd_ws__e.big) goto wrong_type;
+        if (type) ev->f.code = nd_ws__e.num;
+    } else {
+        const char *l = &"true\0false\0null"[*p == 't' ? 0 : *p == 'f' ? 5 : 11];
+        while (*l && *p == (unsigned char)*l) p++, l++;
+        if (*l) goto fail;
+        if (type && (*at != 'n' || type < ND_WS__T_B64)) goto wrong_type;
+        if (type) ev->f.s[f].ptr = "", ev->f.s[f].len = 0; /* null: a later duplicate resets the field */
+    }
+next: /* after a value inside a container */
+    f = 3;
+    type = 0;
+    at = p = nd_ws__ws(p);
+    obj = bits[(depth - 1) / 8] >> (depth - 1) % 8 & 1;
+    if (*p == ',') {
+        p++;
+        if (obj) goto key;
+        goto value;
+    }
+    if (*p != ']' + 32 * obj) goto fail;
+pop:
+    p++;
+    if (--depth) goto next;
+    at = p = nd_ws__ws(p);
+    if (p != end) goto fail;
     for (f = 0; f < 3; f++)
         if (spec[f][1] && spec[f][1] != ND_WS__T_OPT && !(seen >> f & 1)) {
             code = ND_WS__E_MISSING;
             goto field;
         }
     return 0;
+key: /* a key and its ':' */
+    at = p = nd_ws__ws(p);
+    if (*p != '"') goto fail;
+    if (!(p = nd_ws__str(p, &ev->f.other))) goto fail_e;
+    /* At depth 1 a key may name a field of the callback: the value that
+       follows is checked against its type and kept. */
+    for (f = 0; f < 3 && (depth != 1 || !spec[f][1] || !nd_ws__name_is(spec[f][0], &ev->f.other)); f++) {}
+    type = f < 3 ? spec[f][1] : 0;
+    seen |= 1u << f;
+    at = p = nd_ws__ws(p);
+    if (*p != ':') goto fail;
+    p++;
+    goto value;
 
 wrong_type: /* at: where the value starts */
-    e->type = (int)type;
-    e->at = (uint64_t)(at - start);
     code = ND_WS__E_TYPE;
-    goto field;
-fail_e: /* the error nd_ws__str or nd_ws__num found */
-    code = e->code;
-    at = (unsigned char *)e->pos;
+    goto at_field;
 fail:
-    e->at = (uint64_t)(at - start);
+    nd_ws__fail(ND_WS__E_CHAR, at);
+fail_e: /* the error nd_ws__fail recorded */
+    code = nd_ws__e.code;
+    at = (unsigned char *)nd_ws__e.pos;
     f = 3;
+at_field:
+    nd_ws__e.at = (size_t)(at - start);
 field:
-    e->field = f < 3 ? spec[f][0] : -1;
-    return e->code = code;
+    nd_ws__e.field = f < 3 ? spec[f][0] : 0;
+    nd_ws__e.type = (int)type;
+    return nd_ws__e.code = code;
 }
 
 /* ---- Callbacks -------------------------------------------------------------
    A failure is reported as "nd_ws: <where>: <detail>" through error_set
    (what the Rust kernel and the JS SDK act on) and as the seed schema's
    output {"error":"<message>"}. */
-static const char *const nd_ws__exports[] = {
-    "nd_websocket_on_text_message", "nd_websocket_on_binary_message", "nd_websocket_on_error",
-    "nd_websocket_on_close", "nd_on_init"};
 
-/* "nd_ws: <where>: <detail><what e says>" at the top of the arena. */
-ND_WS__PRIVATE char *nd_ws__message(const char *where, const char *detail, const nd_ws__err *e, size_t *n)
+/* "nd_ws: <where>: <detail>", then what nd_ws__e says if e, at the top of
+   the arena; NULL when it does not fit. */
+ND_WS__PRIVATE char *nd_ws__message(const char *where, const char *detail, int e, size_t *n)
 {
-    int c = e ? e->code : 0;
+    int c = e ? nd_ws__e.code : 0;
+    const char *field = nd_ws__names + nd_ws__e.field;
     nd_ws__begin_text();
     nd_ws__apps("nd_ws: ");
     nd_ws__apps(where);
@@ -809,44 +747,33 @@ ND_WS__PRIVATE char *nd_ws__message(const char *where, const char *detail, const
         if (c < ND_WS__E_TYPE) nd_ws__apps("invalid JSON: ");
         else if (c < ND_WS__E_MISSING) {
             nd_ws__apps("field \"");
-            nd_ws__apps(nd_ws__names + e->field);
+            nd_ws__apps(field);
             nd_ws__apps("\": ");
         }
-        nd_ws__apps(nd_ws__what[c]);
-        if (c == ND_WS__E_TYPE) nd_ws__apps(nd_ws__types[e->type]);
+        nd_ws__apps(nd_ws__texts + c);
+        if (c == ND_WS__E_TYPE) nd_ws__apps(nd_ws__texts + nd_ws__e.type);
         if (c == ND_WS__E_MISSING) {
-            nd_ws__apps(nd_ws__names + e->field);
+            nd_ws__apps(field);
             nd_ws__apps("\"");
         } else {
             nd_ws__apps(c == ND_WS__E_BASE64 ? " at character " : c == ND_WS__E_MEMORY ? ": input size " : " at byte ");
-            nd_ws__app_num((int64_t)e->at);
+            nd_ws__app_dec((uint32_t)nd_ws__e.at);
         }
     }
     return nd_ws__done(n);
 }
 
-/* Report a failure of callback kind; returns 1, the export's result. */
-ND_WS__PRIVATE int32_t nd_ws__report(int kind, const char *detail, const nd_ws__err *e)
+/* Report a failure of export `where`; returns 1, the export's result. */
+ND_WS__PRIVATE int32_t nd_ws__report(const char *where, const char *detail, int e)
 {
     size_t n;
-    char *msg = nd_ws__message(nd_ws__exports[kind], detail, e, &n);
+    char *msg = nd_ws__message(where, detail, e, &n);
     uint64_t h;
     if (!msg) {
-        /* The arena is full (the handler's allocations, or a small fixed
-           arena): write the message straight into a block, without output. */
-        const char *part[4];
-        uint64_t at = 0;
-        int i;
-        part[0] = "nd_ws: ";
-        part[1] = nd_ws__exports[kind];
-        part[2] = ": ";
-        part[3] = e ? "out of memory" : detail;
-        for (n = 0, i = 0; i < 4; i++) n += nd_ws__strlen(part[i]);
-        if ((h = nd_ws_extism_alloc(n))) {
-            for (i = 0; i < 4; i++) at = nd_ws__store(h, at, part[i], nd_ws__strlen(part[i]));
-            nd_ws_extism_error_set(h);
-        }
-        return 1;
+        /* No room even for the message: the handler kept its error text in
+           a full arena (or a fixed arena is tiny). Report what there is. */
+        msg = (char *)(e ? "nd_ws: out of memory" : detail);
+        n = nd_ws__strlen(msg);
     }
     if (!(h = nd_ws__block(msg, n))) return 1; /* rc 1 still fails the call */
     nd_ws_extism_error_set(h);
@@ -858,22 +785,31 @@ ND_WS__PRIVATE int32_t nd_ws__report(int kind, const char *detail, const nd_ws__
     return 1;
 }
 
-ND_WS_DEF int nd_ws__begin(int kind, nd_ws__event *ev, nd_ws__decoder b64)
+ND_WS_DEF nd_ws__event *nd_ws__begin(int kind, const char *where, nd_ws__decoder b64)
 {
-    nd_ws__err e = {ND_WS__E_MEMORY, -1, 0, 0, 0};
+    static nd_ws__event ev; /* the view, until the next callback */
+    uint64_t n;
     unsigned char *in;
     nd_ws__reset();
-    if (kind == ND_WS__INIT) return 0;
-    e.at = nd_ws_extism_input_length();
-    if ((in = nd_ws__read(0, e.at)) && !nd_ws__parse(kind, in, (size_t)e.at, ev, &e, b64)) return 0;
+    if (kind == ND_WS__INIT) return &ev;
+    nd_ws__e.code = ND_WS__E_MEMORY;
+    nd_ws__e.at = (size_t)(n = nd_ws_extism_input_length());
+    if ((in = nd_ws__read(0, n)) && !nd_ws__parse(kind, in, (size_t)n, &ev, b64)) return &ev;
     nd_ws__reset(); /* the input is not needed any more: room for the message */
-    return nd_ws__report(kind, "", &e);
+    nd_ws__report(where, "", 1);
+    return 0;
 }
 
-ND_WS_DEF int32_t nd_ws__end(int kind, const char *err)
+ND_WS_DEF int32_t nd_ws__end(const char *where, const char *err)
 {
     uint64_t h;
-    if (err) return nd_ws__report(kind, err, 0);
+    if (err) {
+        /* The views are done with: unless the handler kept its error text
+           in the arena, all of it is room for the message. */
+        if ((uintptr_t)err - (uintptr_t)nd_ws__arena.base >= (uintptr_t)(nd_ws__arena.top - nd_ws__arena.base))
+            nd_ws__reset();
+        return nd_ws__report(where, err, 0);
+    }
     if ((h = nd_ws__block("{\"error\":null}", 14))) nd_ws_extism_output_set(h, 14);
     return 0;
 }
@@ -901,19 +837,22 @@ ND_WS__PRIVATE void nd_ws__app_str(const char *key, const char *s, size_t n)
     nd_ws__app("\"", 1);
 }
 
+ND_WS__PRIVATE unsigned char nd_ws__b64chr(uint32_t c)
+{
+    return (unsigned char)(c < 26 ? 'A' + c : c < 52 ? 'a' - 26 + c : c < 62 ? '0' - 52 + c : c == 62 ? '+' : '/');
+}
+
 /* Standard padded base64: 3 bytes in, 4 characters out. */
 ND_WS__PRIVATE void nd_ws__app_b64(const unsigned char *s, size_t n)
 {
-    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     unsigned char *d = nd_ws__take((n + 2) / 3 * 4);
+    uint32_t v = 0, bits = 0;
     size_t i;
-    for (i = 0; d && i < n; i += 3, d += 4) {
-        uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
-        d[0] = (unsigned char)abc[v >> 18];
-        d[1] = (unsigned char)abc[v >> 12 & 63];
-        d[2] = (unsigned char)(i + 1 < n ? abc[v >> 6 & 63] : '=');
-        d[3] = (unsigned char)(i + 2 < n ? abc[v & 63] : '=');
-    }
+    if (!d) return;
+    for (i = 0; i < n; i++)
+        for (v = v << 8 | s[i], bits += 8; bits >= 6;) *d++ = nd_ws__b64chr(v >> (bits -= 6) & 63);
+    if (bits) *d++ = nd_ws__b64chr(v << (6 - bits) & 63);
+    while (n++ % 3) *d++ = '=';
 }
 
 /* Send the request appended since nd_ws__begin_req to host function fn (named where);
@@ -921,24 +860,23 @@ ND_WS__PRIVATE void nd_ws__app_b64(const unsigned char *s, size_t n)
    the host assigned goes to *new_id. */
 ND_WS__PRIVATE const char *nd_ws__call(uint64_t (*fn)(uint64_t), const char *where, nd_ws_str *new_id)
 {
-    nd_ws__err e = {0, -1, 0, 0, 0};
     nd_ws__event ev;
     size_t n;
-    const char *req, *detail = "invalid response: ";
+    const char *req;
     uint64_t h;
     unsigned char *in;
+    int e = 0;
     nd_ws__app("}", 1);
     if (!(req = nd_ws__done(&n)) || !(h = nd_ws__block(req, n))) return "nd_ws: out of memory";
-    if (!(h = fn(h))) {
-        detail = "no response from the host";
-    } else if (!(in = nd_ws__read(h, n = (size_t)nd_ws_extism_length(h)))) {
-        return "nd_ws: out of memory";
-    } else if (!nd_ws__parse(ND_WS__RESPONSE, in, n, &ev, &e, 0)) {
-        if (ev.s[0].len) return ev.s[0].ptr;
-        if (new_id) *new_id = ev.s[1];
-        return 0;
+    if ((h = fn(h))) {
+        if (!(in = nd_ws__read(h, n = (size_t)nd_ws_extism_length(h)))) return "nd_ws: out of memory";
+        if (!(e = nd_ws__parse(ND_WS__RESPONSE, in, n, &ev, 0))) {
+            if (ev.f.s[0].len) return ev.f.s[0].ptr;
+            if (new_id) *new_id = ev.f.s[1];
+            return 0;
+        }
     }
-    req = nd_ws__message(where, detail, &e, &n);
+    req = nd_ws__message(where, e ? "invalid response: " : "no response from the host", e, &n);
     return req ? req : "nd_ws: out of memory";
 }
 
@@ -984,8 +922,8 @@ ND_WS_DEF const char *nd_ws_send_binary(const char *connection_id, const void *d
 ND_WS_DEF const char *nd_ws_close_connection(const char *connection_id, int32_t code, const char *reason)
 {
     nd_ws__begin_req(connection_id);
-    nd_ws__apps(",\"code\":");
-    nd_ws__app_num(code);
+    nd_ws__apps(code < 0 ? ",\"code\":-" : ",\"code\":");
+    nd_ws__app_dec(code < 0 ? 0u - (uint32_t)code : (uint32_t)code);
     nd_ws__app_str(",\"reason\":\"", reason, nd_ws__strlen(reason));
     return nd_ws__call(nd_ws_extism_websocket_closeconnection, "websocket_closeconnection", 0);
 }

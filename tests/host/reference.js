@@ -1,35 +1,118 @@
 'use strict';
-// The independent reference for the conformance, differential, base64 and limits tests
-// (test/conformance.test.js, differential.test.js, base64.test.js, limits.test.js): what a callback
-// input means according to JSON.parse and Buffer, plus Go's rules where they differ, and a seeded
-// PRNG so generated inputs can be replayed. Kept outside test/ so the runner does not run it.
+// The independent reference for the conformance, differential, fuzz corpus, base64 and limits
+// tests (test/conformance.test.js, differential.test.js, fuzz-corpus.test.js, base64.test.js,
+// limits.test.js): what a callback input means according to JSON.parse and Buffer, plus Go's rules
+// and nd_ws's own (raw bytes in strings) where they differ, and a seeded PRNG so generated inputs
+// can be replayed. Kept outside test/ so the runner does not run it.
 
 const assert = require('node:assert/strict');
 const { Kernel, ExtismPlugin } = require('./kernel');
 
-// Strict UTF-8 (RFC 8259 8.1: JSON text is UTF-8; nd_ws rejects invalid bytes). ignoreBOM keeps a
-// leading U+FEFF in the text, so JSON.parse sees it and rejects it, as RFC 8259 asks.
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-// JSON text -> { ok: true, value } or { ok: false, why } (invalid UTF-8 or invalid JSON).
+// JSON text as nd_ws reads it -> { ok: true, value } or { ok: false, why }. RFC 8259 JSON, except
+// that bytes from 0x80 up inside strings (keys and values) are not checked as UTF-8: they are
+// copied to the decoded string as they are, byte for byte, valid UTF-8 or not (Go only ever sends
+// valid UTF-8). Outside strings such a byte is a syntax error, so a leading BOM is refused.
+//
+// In `value`, every string is a Buffer: the bytes nd_ws decodes it to (raw bytes unchanged,
+// escapes as goUtf8 says). Object keys stay JS strings, raw bytes in them as the mapped characters
+// described below: only keys naming a callback field matter, and those are ASCII once decoded, so
+// the last duplicate of a field still wins.
+//
+// How: JSON.parse on the bytes read as latin1, after mapping each byte b >= 0x80 to the code point
+// BASE + b. BASE is chosen per input so that no \uXXXX escape in it (over-approximated: every "\u"
+// followed by 4 hex digits, wherever it is) stands for a code point in BASE+0x80..BASE+0xFF. So in
+// the parsed strings a character in that range is a raw byte, and any other came from ASCII or an
+// escape. JSON.parse refuses any non-ASCII character outside strings: raw bytes there still make
+// the input invalid.
 function parseJson(bytes) {
-  let text;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    return { ok: false, why: 'invalid UTF-8' };
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
+  const latin1 = b.toString('latin1');
+  const raw = /[\x80-\xff]/.test(latin1);
+  const base = raw ? mappingBase(latin1) : null;
+  let text = latin1;
+  if (raw) {
+    const units = new Uint16Array(b.length);
+    for (let i = 0; i < b.length; i++) units[i] = b[i] < 0x80 ? b[i] : base + b[i];
+    text = Buffer.from(units.buffer).toString('utf16le');
   }
+  let value;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (e) {
     return { ok: false, why: e.message };
   }
+  return { ok: true, value: withBytes(value, base) };
+}
+
+// A parsed value with every string (not key) turned into its bytes.
+function withBytes(v, base) {
+  if (typeof v === 'string') return stringBytes(v, base);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => withBytes(x, base));
+  for (const k of Object.keys(v)) {
+    // an own "__proto__" (JSON.parse makes one) must not become the prototype
+    if (k === '__proto__') Object.defineProperty(v, k, { value: withBytes(v[k], base), writable: true, enumerable: true, configurable: true });
+    else v[k] = withBytes(v[k], base);
+  }
+  return v;
+}
+
+// The candidate ranges BASE+0x80..BASE+0xFF: 128-code-point blocks of the BMP, the private use
+// area (U+E000..U+F8FF) first, then every other block above U+007F except the surrogates.
+const PUA_BLOCKS = [0xe000 >> 7, 0xf8ff >> 7];
+const BASE_BLOCKS = [];
+for (let blk = PUA_BLOCKS[0]; blk <= PUA_BLOCKS[1]; blk++) BASE_BLOCKS.push(blk);
+for (let blk = 1; blk < 0x10000 >> 7; blk++) if (!(blk >= PUA_BLOCKS[0] && blk <= PUA_BLOCKS[1]) && !(blk >= 0xd800 >> 7 && blk < 0xe000 >> 7)) BASE_BLOCKS.push(blk);
+
+// BASE for a JSON text (as latin1): the first candidate block no \uXXXX escape points into.
+function mappingBase(latin1) {
+  const used = new Set();
+  const scan = (re) => {
+    for (const m of latin1.matchAll(re)) used.add(parseInt(m[1], 16) >> 7);
+  };
+  // Escapes into the private use area start with e or f: while one of its blocks is free, the
+  // other escapes need not be looked at.
+  scan(/\\u([eEfF][0-9a-fA-F]{3})/g);
+  let blk = BASE_BLOCKS.find((b) => !used.has(b));
+  if (!(blk >= PUA_BLOCKS[0] && blk <= PUA_BLOCKS[1])) {
+    scan(/\\u([0-9a-fA-F]{4})/g);
+    blk = BASE_BLOCKS.find((b) => !used.has(b));
+  }
+  // Only an input escaping a code point in each of ~500 blocks could get here: fail loudly
+  // rather than judge it wrongly.
+  if (blk === undefined) throw new Error('reference.parseJson: every candidate block is named by an escape; cannot map raw bytes');
+  return (blk << 7) - 0x80;
+}
+
+// A parsed string (raw bytes mapped to BASE+byte; base null: the input had none) as the bytes
+// nd_ws decodes it to.
+function stringBytes(s, base) {
+  if (base === null) return goUtf8(s);
+  const lo = base + 0x80;
+  const hi = base + 0xff;
+  let parts = null;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < lo || c > hi) continue;
+    parts ??= [];
+    // a raw byte between two escaped surrogate halves keeps them apart, as in nd_ws
+    if (i > start) parts.push(goUtf8(s.slice(start, i)));
+    const raw = [];
+    for (; i < s.length && (c = s.charCodeAt(i)) >= lo && c <= hi; i++) raw.push(c - base);
+    parts.push(Buffer.from(raw));
+    start = i--;
+  }
+  if (!parts) return goUtf8(s);
+  if (start < s.length) parts.push(goUtf8(s.slice(start)));
+  return Buffer.concat(parts);
 }
 
 // A JS string as the bytes Go's decoder produces for the same JSON string: an escaped surrogate
 // pair is one code point, and every surrogate without its partner becomes U+FFFD. (JSON.parse
 // keeps lone surrogates in the string; Go replaces them.)
 function goUtf8(s) {
+  if (!/[\ud800-\udfff]/.test(s)) return Buffer.from(s, 'utf8'); // no surrogate: plain UTF-8
   const out = [];
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
@@ -68,25 +151,26 @@ const EXPORTS = {
 };
 const VALUE_FIELD = { text: 'message', binary: 'data', error: 'error', close: 'reason' };
 
-// What probe.wasm must log for a parsed callback input of `kind`, or { reject } when Go's
-// encoding/json would refuse the value the input holds (last duplicate wins, as in JSON.parse
-// and in Go). `ambiguous` is set when JSON.parse can't tell: an integral code written as 1e3 or
-// 1000.0 (Go refuses those for an int32; JSON.parse gives an integer).
+// What probe.wasm must log for a callback input of `kind` parsed by parseJson (strings are
+// Buffers), or { reject } when Go's encoding/json would refuse the value the input holds (last
+// duplicate wins, as in JSON.parse and in Go). `ambiguous` is set when JSON.parse can't tell: an
+// integral code written as 1e3 or 1000.0 (Go refuses those for an int32; JSON.parse gives an
+// integer).
 function expectedLine(kind, obj) {
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return { reject: 'not an object' };
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj) || Buffer.isBuffer(obj)) return { reject: 'not an object' };
   const id = obj.connectionId;
   if (!Object.hasOwn(obj, 'connectionId')) return { reject: 'missing connectionId' };
-  if (typeof id !== 'string') return { reject: 'connectionId is not a string' };
+  if (!Buffer.isBuffer(id)) return { reject: 'connectionId is not a string' };
   const field = VALUE_FIELD[kind];
   if (!Object.hasOwn(obj, field)) return { reject: `missing ${field}` };
   const v = obj[field];
   let value;
   if (kind === 'binary') {
     if (v === null) value = Buffer.alloc(0);
-    else if (typeof v !== 'string' || !(value = strictBase64(v))) return { reject: 'data is not canonical base64 or null' };
+    else if (!Buffer.isBuffer(v) || !(value = strictBase64(v.toString('latin1')))) return { reject: 'data is not canonical base64 or null' };
   } else {
-    if (typeof v !== 'string') return { reject: `${field} is not a string` };
-    value = goUtf8(v);
+    if (!Buffer.isBuffer(v)) return { reject: `${field} is not a string` };
+    value = v;
   }
   let code = '';
   if (kind === 'close') {
@@ -95,7 +179,7 @@ function expectedLine(kind, obj) {
     if (typeof c !== 'number' || !Number.isInteger(c) || c < -2147483648 || c > 2147483647) return { reject: 'code is not an int32' };
     code = ` ${c === 0 ? 0 : c}`;
   }
-  const line = `${kind} ${hexOf(goUtf8(id))}${code} ${hexOf(value)}`;
+  const line = `${kind} ${hexOf(id)}${code} ${hexOf(value)}`;
   // probe.wasm fails a value that is exactly "fail", binary data included (tests/plugins/report.h)
   const fail = value.length === 4 && value.toString('latin1') === 'fail';
   return { line, fail };

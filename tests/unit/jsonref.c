@@ -44,30 +44,6 @@ static void jr_skip_ws(jr_parser *p)
     while (p->s < p->end && (*p->s == 0x20 || *p->s == 0x09 || *p->s == 0x0a || *p->s == 0x0d)) p->s++;
 }
 
-/* Decode one UTF-8 sequence at s (n bytes available): returns its length
-   and the code point, or 0 when it is not a valid RFC 3629 sequence. */
-static size_t jr_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    uint32_t c = s[0], min;
-    size_t len, i;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if ((c & 0xe0) == 0xc0) { len = 2; c &= 0x1f; min = 0x80; }
-    else if ((c & 0xf0) == 0xe0) { len = 3; c &= 0x0f; min = 0x800; }
-    else if ((c & 0xf8) == 0xf0) { len = 4; c &= 0x07; min = 0x10000; }
-    else return 0;
-    if (n < len) return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0;
-        c = (c << 6) | (s[i] & 0x3f);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return 0;
-    *cp = c;
-    return len;
-}
-
 static size_t jr_utf8_encode(uint32_t c, unsigned char *o)
 {
     if (c < 0x80) { o[0] = (unsigned char)c; return 1; }
@@ -83,25 +59,6 @@ static size_t jr_utf8_encode(uint32_t c, unsigned char *o)
     o[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
     o[3] = (unsigned char)(0x80 | (c & 0x3f));
     return 4;
-}
-
-size_t jr_go_sanitize(const unsigned char *s, size_t n, unsigned char *out)
-{
-    size_t i = 0, o = 0;
-    while (i < n) {
-        uint32_t cp;
-        size_t k = jr_utf8_decode(s + i, n - i, &cp);
-        if (k) {
-            memcpy(out + o, s + i, k);
-            o += k;
-            i += k;
-        } else {
-            out[o++] = 0xef; out[o++] = 0xbf; out[o++] = 0xbd;
-            i++;
-        }
-    }
-    out[o] = 0;
-    return o;
 }
 
 static int jr_hexval(unsigned char c)
@@ -182,12 +139,8 @@ static jr_node *jr_string(jr_parser *p)
                 goto fail;
             }
         } else {
-            uint32_t cp;
-            size_t k = jr_utf8_decode(p->s, (size_t)(p->end - p->s), &cp);
-            if (!k) goto fail;
-            memcpy(buf + o, p->s, k);
-            o += k;
-            p->s += k;
+            buf[o++] = c; /* bytes from 0x80 up as they are, as nd_ws takes them */
+            p->s++;
         }
     }
     buf[o] = 0;

@@ -1,9 +1,10 @@
 /* jsonref.h - an independent, strict reference JSON decoder (RFC 8259) for
    checking nd_ws.h. Written separately from nd_ws.h's scanner on purpose:
    recursive descent into a tree, decoded strings in malloc'd buffers.
-   Strings must be valid UTF-8 (RFC 3629); escapes are decoded the way Go's
-   encoding/json does (a surrogate pair is one code point, a lone surrogate
-   becomes U+FFFD). */
+   Escapes are decoded the way Go's encoding/json does (a surrogate pair is
+   one code point, a lone surrogate becomes U+FFFD); other bytes in strings,
+   0x80 and up included, are taken as they are: nd_ws does not check UTF-8
+   (Go sends only valid UTF-8, and reads invalid UTF-8 as U+FFFD itself). */
 #ifndef JSONREF_H
 #define JSONREF_H
 
@@ -43,11 +44,6 @@ size_t jr_count(const jr_node *obj, const char *key);
 size_t jr_b64_encode(const unsigned char *in, size_t n, char *out);
 /* Strict decode; returns 1 and the bytes in out (room for n) / *outn, or 0. */
 int jr_b64_decode(const unsigned char *in, size_t n, unsigned char *out, size_t *outn);
-
-/* The bytes Go's decoder sees when s is written with invalid UTF-8 replaced
-   by U+FFFD, one replacement per invalid byte (Go's utf8.DecodeRune). out
-   needs room for 3*n+1 bytes; returns the length. */
-size_t jr_go_sanitize(const unsigned char *s, size_t n, unsigned char *out);
 
 /* A callback input decoded the way the seed schema says (see jsonref.c). */
 enum { JR_KIND_TEXT, JR_KIND_BINARY, JR_KIND_ERROR, JR_KIND_CLOSE };

@@ -50,10 +50,9 @@ TEST(handler_error_escaped_in_output)
 
 TEST(handler_error_invalid_utf8)
 {
-    /* the output stays valid JSON: each invalid byte reads as U+FFFD */
+    /* bytes from 0x80 up go into the output as they are, invalid UTF-8 too
+       (Go's decoder on the host reads each invalid byte as U+FFFD) */
     const char *msg = "bad \xff\xc3 x \xe2\x82 \xed\xa0\x80 \xc0\x80 \xf4\x90\x80\x80 end";
-    unsigned char want[400];
-    size_t want_n;
     jr_node *o;
     const jr_node *e;
     handler_result = msg;
@@ -64,8 +63,8 @@ TEST(handler_error_invalid_utf8)
     o = jr_parse(shim.output.ptr, shim.output.len, 4, 0);
     e = jr_get(o, "error");
     CHECK_MSG(o && e && e->type == JR_STRING, "output not {\"error\":string}: %s", check_show(shim.output.ptr, shim.output.len));
-    want_n = jr_go_sanitize(shim.error.ptr, shim.error.len, want);
-    if (e) CHECK_MEMN(e->str, e->len, want, want_n);
+    CHECK(check_contains(shim_error_str(), msg));
+    if (e) CHECK_MEMN(e->str, e->len, shim.error.ptr, shim.error.len);
     jr_free(o);
 }
 

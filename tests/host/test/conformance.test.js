@@ -2,21 +2,23 @@
 // JSON conformance (tests/conformance/README.md): every case of tests/conformance/json/accept must
 // be accepted and every case of reject/ refused with an "invalid JSON" error, through
 // build/probe.wasm in the strict kernel and in npm Extism, without a trap or a kernel violation.
-// Each case is first checked against the reference (JSON.parse on strict UTF-8), so a wrong case
-// file fails here too.
+// Each case is first checked against the reference (reference.js parseJson: JSON.parse, with raw
+// bytes from 0x80 up passed through inside strings), so a wrong case file fails here too.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const { isUtf8 } = require('node:buffer');
 const { REPO, RUNTIMES, artifact } = require('../testkit');
-const { parseJson, goUtf8, hexOf, expectedLine, EXPORTS, probeHost, problem, show, assertNone } = require('../reference');
+const { parseJson, hexOf, expectedLine, EXPORTS, probeHost, problem, show, assertNone } = require('../reference');
 
 const DIR = path.join(REPO, 'tests', 'conformance', 'json');
 
 // The categories (JSONTestSuite's, roughly) that must each have a file of their own.
 const REQUIRED = {
-  accept: ['structure', 'objects', 'arrays', 'numbers', 'strings', 'escapes', 'surrogates', 'whitespace', 'literals', 'deep-nesting', 'doc-structure'],
-  reject: ['structure', 'objects', 'arrays', 'numbers', 'strings', 'strings-control', 'strings-invalid-utf8', 'escapes', 'surrogates',
+  accept: ['structure', 'objects', 'arrays', 'numbers', 'strings', 'strings-invalid-utf8', 'escapes', 'surrogates', 'whitespace', 'literals',
+    'deep-nesting', 'doc-structure'],
+  reject: ['structure', 'objects', 'arrays', 'numbers', 'strings', 'strings-control', 'bytes-outside-strings', 'escapes', 'surrogates',
     'whitespace', 'bom', 'doc-bom', 'comments', 'trailing-commas', 'nan-infinity', 'literals', 'deep-nesting', 'doc-structure'],
 };
 
@@ -73,9 +75,9 @@ function runsFor(c, verdict) {
   const runs = EMBED.map((e) => [c, e.name, EXPORTS[e.kind], embed(e, c.bytes), verdict === 'accept' ? { line: e.line } : { reject: 'json' }]);
   // An accepted string is also decoded as the message and as the connection id.
   const v = verdict === 'accept' && parseJson(c.bytes);
-  if (v && v.ok && typeof v.value === 'string') {
-    const bytes = hexOf(goUtf8(v.value));
-    const fail = bytes === hexOf(Buffer.from('fail'));
+  if (v && v.ok && Buffer.isBuffer(v.value)) {
+    const bytes = hexOf(v.value);
+    const fail = v.value.equals(Buffer.from('fail'));
     runs.push([c, 'as the message', EXPORTS.text, embed({ before: '{"connectionId":"c","message":', after: '}' }, c.bytes), { line: `text 63 ${bytes}`, fail }]);
     runs.push([c, 'as the connection id', EXPORTS.text, embed({ before: '{"connectionId":', after: ',"message":"m"}' }, c.bytes), { line: `text ${bytes} 6d` }]);
   }
@@ -91,7 +93,27 @@ test('conformance cases: at least 300, and all control bytes 0x00-0x1F appear ra
   t.diagnostic(`${ACCEPT.length} accept and ${REJECT.length} reject cases`);
 });
 
-test('conformance cases agree with the reference (JSON.parse on strict UTF-8)', () => {
+// The reference itself, on the simplest strings: without a backslash, an accepted string decodes to
+// exactly the bytes between its quotes, whatever they are (valid UTF-8 or not).
+test('the reference decodes every accepted string case without escapes to its raw bytes', () => {
+  const problems = [];
+  let checked = 0;
+  let invalid = 0;
+  for (const c of ACCEPT) {
+    const b = c.bytes;
+    if (c.doc || b.length < 2 || b[0] !== 0x22 || b[b.length - 1] !== 0x22 || b.includes(0x5c)) continue;
+    const inner = b.subarray(1, -1);
+    if (inner.includes(0x22)) continue; // not one string
+    checked++;
+    if (!isUtf8(inner)) invalid++;
+    const r = parseJson(b);
+    if (!r.ok || !Buffer.isBuffer(r.value) || !r.value.equals(inner)) problems.push(`${c.where}: the reference gives ${!r.ok ? r.why : Buffer.isBuffer(r.value) ? hexOf(r.value) : typeof r.value}, want ${hexOf(inner)}`);
+  }
+  assertNone(problems, 'string case(s) not decoded to their raw bytes by the reference');
+  assert.ok(checked >= 50 && invalid >= 20, `only ${checked} such string cases, ${invalid} of them invalid UTF-8`);
+});
+
+test('conformance cases agree with the reference (JSON.parse, raw bytes passed through in strings)', () => {
   const problems = [];
   for (const [verdict, cases] of [['accept', ACCEPT], ['reject', REJECT]]) {
     for (const c of cases) {

@@ -45,6 +45,7 @@ const VALID = [
   [ON_TEXT, callbackInput.text('c1', TRICKY), `text ${hex('c1')} ${hex(TRICKY)}`],
   [ON_TEXT, callbackInput.text('', ''), 'text - -'],
   [ON_TEXT, callbackInput.text('id <&>', 'x'), `text ${hex('id <&>')} 78`],
+  // a frame holding invalid UTF-8: Go writes \ufffd for the bad byte, so that is what nd_ws sees
   [ON_TEXT, callbackInput.text('c', Buffer.from([0x61, 0xff, 0x62])), `text 63 ${hex('a\ufffdb')}`],
   [ON_TEXT, callbackInput.text('c', 'x'.repeat(70000)), `text 63 ${hex('x'.repeat(70000))}`],
   [ON_TEXT, '{"connectionId":"c","message":"\\ud83d\\ude00 \\u00e9 \\u0041"}', `text 63 ${hex('😀 é A')}`],
@@ -52,6 +53,12 @@ const VALID = [
   // Not what Go writes today, but valid JSON for the same struct: member order and whitespace.
   [ON_TEXT, '{"message":"m","connectionId":"c"}', 'text 63 6d'],
   [ON_TEXT, ' { "connectionId" : "c" ,\n\t"message" : "m" } ', 'text 63 6d'],
+  // Not what Go writes either (it sends valid UTF-8): raw bytes from 0x80 up inside strings are not
+  // validated but passed through as they are, invalid UTF-8 included, in keys too.
+  [ON_TEXT, Buffer.from('{"connectionId":"c\xff","message":"a\xc3\xe2\x82\xed\xa0\x80\xc0\x80b"}', 'latin1'), 'text 63ff 61c3e282eda080c08062'],
+  [ON_TEXT, Buffer.from('{"connectionId":"c","message":"\\ud83d\xff\\ude00\xc3\\u00a9\xe2\\""}', 'latin1'), 'text 63 efbfbdffefbfbdc3c2a9e222'],
+  [ON_ERROR, Buffer.from('{"connectionId":"c","\xff":"\xfe","error":"\xc0\x80"}', 'latin1'), 'error 63 c080'],
+  [ON_CLOSE, Buffer.from('{"connectionId":"c","code":1000,"reason":"\xfe\xff"}', 'latin1'), 'close 63 1000 feff'],
   [ON_BINARY, callbackInput.binary('c1', ALL_BYTES), `binary ${hex('c1')} ${ALL_BYTES.toString('hex')}`],
   [ON_BINARY, callbackInput.binary('c1', Buffer.from([0xfb])), 'binary 6331 fb'],
   [ON_BINARY, callbackInput.binary('c1', Buffer.from([0xfb, 0xff])), 'binary 6331 fbff'],
@@ -66,7 +73,8 @@ const VALID = [
   [ON_CLOSE, callbackInput.close('c1', 2147483647, 'x'), 'close 6331 2147483647 78'],
 ];
 
-// [export, input, label]: none of these can come from Go's json.Marshal of the right struct.
+// [export, input, label, detail (the exact error after "nd_ws: <export>: ", when given)]: none of
+// these can come from Go's json.Marshal of the right struct.
 const INVALID = [
   [ON_TEXT, '', 'empty input'],
   [ON_TEXT, 'not json', 'not JSON'],
@@ -94,6 +102,16 @@ const INVALID = [
   [ON_CLOSE, '{"connectionId":"c","code":"1000","reason":""}', 'string for code'],
   [ON_CLOSE, '{"connectionId":"c","code":1000.5,"reason":""}', 'fractional code'],
   [ON_CLOSE, '{"connectionId":"c","code":2147483648,"reason":""}', 'code beyond int32'],
+  // a leading zero fails at the second digit
+  [ON_TEXT, '{"connectionId":"c","message":"m","x":01}', 'leading zero', 'invalid JSON: invalid number at byte 39'],
+  [ON_TEXT, '{"connectionId":"c","message":"m","x":-01}', 'negative leading zero', 'invalid JSON: invalid number at byte 40'],
+  [ON_TEXT, '{"connectionId":"c","message":"m","x":[00]}', 'double zero', 'invalid JSON: invalid number at byte 40'],
+  // bytes from 0x80 up are only taken inside strings
+  [ON_TEXT, Buffer.from('\xef\xbb\xbf{"connectionId":"c","message":"m"}', 'latin1'), 'byte order mark', 'invalid JSON: unexpected character at byte 0'],
+  [ON_TEXT, Buffer.from('{"connectionId":"c","message":"m"}\xff', 'latin1'), 'raw byte after the input', 'invalid JSON: unexpected character at byte 34'],
+  [ON_TEXT, Buffer.from('{"connectionId":"c","message":"m","x":1\xc3\xa9}', 'latin1'), 'raw bytes after a number', 'invalid JSON: unexpected character at byte 39'],
+  [ON_TEXT, Buffer.from('{"connectionId":"c","message":"\\\xc3\xa9"}', 'latin1'), 'raw bytes as an escape', 'invalid JSON: invalid escape at byte 32'],
+  [ON_TEXT, Buffer.from('{"connectionId":"c","message":"\xc3', 'latin1'), 'truncated after a raw lead byte', 'invalid JSON: unexpected end of input at byte 32'],
 ];
 
 for (const runtime of RUNTIMES) {
@@ -125,9 +143,9 @@ for (const runtime of RUNTIMES) {
   test(`probe.wasm rejects malformed input with an nd_ws error (${runtime})`, async (t) => {
     const host = await NdHost.load(artifact('probe.wasm'), { runtime });
     t.after(() => host.close());
-    for (const [name, input, label] of INVALID) {
+    for (const [name, input, label, detail] of INVALID) {
       const res = await run(host, name, input);
-      assertFailure(runtime, res, name, `${name}: ${label}`);
+      assertFailure(runtime, res, name, `${name}: ${label}`, detail);
       assert.deepEqual(res.lines, [], `${name}: ${label}: the handler must not run`);
     }
   });
