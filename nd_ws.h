@@ -591,11 +591,13 @@ ND_WS__PRIVATE unsigned char *nd_ws__num(unsigned char *p)
     return p;
 }
 
-/* The 6-bit value of base64 character c, or -1. */
+/* The 6-bit value of base64 character c, or -1. Range tests without
+   branches: random data would defeat a branch predictor. */
 ND_WS__PRIVATE int nd_ws__b64val(int c)
 {
-    return (unsigned)c - 'A' < 26 ? c - 'A' : (unsigned)c - 'a' < 26 ? c - 'a' + 26 : ND_WS__DIGIT(c) ? c + 4 :
-           c == '+' ? 62 : c == '/' ? 63 : -1;
+    return -1 + ((((64 - c) & (c - 91)) >> 8) & (c - 64)) + ((((96 - c) & (c - 123)) >> 8) & (c - 70)) +
+           ((((47 - c) & (c - 58)) >> 8) & (c + 5)) + ((((42 - c) & (c - 44)) >> 8) & 63) +
+           ((((46 - c) & (c - 48)) >> 8) & 64);
 }
 
 /* Strict RFC 4648 standard base64, decoded in place: length a multiple of 4,
@@ -837,21 +839,17 @@ ND_WS__PRIVATE void nd_ws__app_str(const char *key, const char *s, size_t n)
     nd_ws__app("\"", 1);
 }
 
-ND_WS__PRIVATE unsigned char nd_ws__b64chr(uint32_t c)
-{
-    return (unsigned char)(c < 26 ? 'A' + c : c < 52 ? 'a' - 26 + c : c < 62 ? '0' - 52 + c : c == 62 ? '+' : '/');
-}
-
 /* Standard padded base64: 3 bytes in, 4 characters out. */
 ND_WS__PRIVATE void nd_ws__app_b64(const unsigned char *s, size_t n)
 {
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     unsigned char *d = nd_ws__take((n + 2) / 3 * 4);
     uint32_t v = 0, bits = 0;
     size_t i;
     if (!d) return;
     for (i = 0; i < n; i++)
-        for (v = v << 8 | s[i], bits += 8; bits >= 6;) *d++ = nd_ws__b64chr(v >> (bits -= 6) & 63);
-    if (bits) *d++ = nd_ws__b64chr(v << (6 - bits) & 63);
+        for (v = v << 8 | s[i], bits += 8; bits >= 6;) *d++ = (unsigned char)abc[v >> (bits -= 6) & 63];
+    if (bits) *d++ = (unsigned char)abc[v << (6 - bits) & 63];
     while (n++ % 3) *d++ = '=';
 }
 
