@@ -643,7 +643,7 @@ ND_WS__PRIVATE int nd_ws__parse(int kind, unsigned char *p, size_t len, nd_ws__e
     ev->f.s[0].ptr = ev->f.s[1].ptr = "";
     ev->f.s[0].len = ev->f.s[1].len = 0;
     nd_ws__e.end = end;
-    if (!bits) return nd_ws__e.code = ND_WS__E_MEMORY;
+    if (!bits) return nd_ws__e.at = len, nd_ws__e.code = ND_WS__E_MEMORY; /* "input size" len */
 value: /* a value at p; at depth 1, of field f (if f < 3) */
     at = p = nd_ws__ws(p);
     if (!depth && *p != '{') goto fail; /* the input must be an object */
